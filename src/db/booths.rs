@@ -1,0 +1,72 @@
+//! Exhibitor booths at the host fair.
+
+use sqlx::PgExecutor;
+
+use super::OrganisationRef;
+use crate::domain::LocalizedText;
+
+/// A booth and the organisation that runs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Booth {
+    pub slug: String,
+    pub booth_label: Option<String>,
+    pub hall: Option<String>,
+    pub note: Option<LocalizedText>,
+    pub source_id: Option<i64>,
+    pub organisation_slug: String,
+    pub organisation_name: LocalizedText,
+    pub organisation_short_name: Option<String>,
+    pub organisation_country: Option<String>,
+}
+
+impl Booth {
+    /// The exhibiting organisation.
+    pub fn organisation(&self) -> OrganisationRef {
+        OrganisationRef {
+            slug: self.organisation_slug.clone(),
+            name: self.organisation_name.clone(),
+            short_name: self.organisation_short_name.clone(),
+        }
+    }
+}
+
+/// The booth query's head: only booths whose organisation is published too.
+macro_rules! booth_select {
+    () => {
+        "SELECT b.slug, b.booth_label, b.hall, b.note, b.source_id,
+                o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
+                o.country AS organisation_country
+         FROM booths b
+         JOIN organisations o ON o.id = b.organisation_id AND o.published
+         WHERE b.published"
+    };
+}
+
+/// Published booths in the order the report lists them.
+pub async fn list_published(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Booth>> {
+    sqlx::query_as(concat!(
+        booth_select!(),
+        " ORDER BY b.position, o.name->>'en'"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// A published booth by slug.
+pub async fn find_published(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Booth>> {
+    sqlx::query_as(concat!(booth_select!(), " AND b.slug = $1"))
+        .bind(slug)
+        .fetch_optional(db)
+        .await
+}
+
+/// The published booth of an organisation, if it has one.
+pub async fn find_for_organisation(
+    db: impl PgExecutor<'_>,
+    organisation_id: i64,
+) -> sqlx::Result<Option<Booth>> {
+    sqlx::query_as(concat!(booth_select!(), " AND b.organisation_id = $1"))
+        .bind(organisation_id)
+        .fetch_optional(db)
+        .await
+}

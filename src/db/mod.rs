@@ -1,0 +1,46 @@
+//! All SQL lives here: one module per entity, plain async functions taking an executor.
+//!
+//! Public-site queries return only published rows, and link only to published rows,
+//! so a visitor never follows a link to a draft.
+
+pub mod agreements;
+pub mod booths;
+pub mod forum;
+pub mod initiatives;
+pub mod organisations;
+pub mod people;
+pub mod quotes;
+pub mod sources;
+
+use crate::domain::LocalizedText;
+
+/// Just enough of an organisation to name and link it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrganisationRef {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub short_name: Option<String>,
+}
+
+impl OrganisationRef {
+    /// "National Logistic Corporation (NLC)": the acronym follows unless the name has it already.
+    pub fn display_name(&self) -> String {
+        display_organisation_name(&self.name, self.short_name.as_deref())
+    }
+}
+
+/// Just enough of a person to name and link them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRef {
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+/// An organisation's name with its acronym, as the report writes it.
+pub fn display_organisation_name(name: &LocalizedText, short_name: Option<&str>) -> String {
+    let name = name.en();
+    match short_name {
+        Some(short) if !name.contains(short) => format!("{name} ({short})"),
+        _ => name.to_owned(),
+    }
+}

@@ -1,0 +1,60 @@
+//! Countries, stored as ISO 3166-1 alpha-2 codes.
+
+use std::fmt;
+
+/// A country as the database stores it (`PK`, `CN`, ...), with a display name where known.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Country(String);
+
+impl Country {
+    /// Parse a code from user input (a URL filter): two ASCII letters, any case.
+    pub fn parse(code: &str) -> Option<Self> {
+        let code = code.trim();
+        (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
+            .then(|| Self(code.to_ascii_uppercase()))
+    }
+
+    /// The ISO code, upper case.
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
+    /// The code in lower case, for URLs (`?country=pk`).
+    pub fn query_value(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+
+    /// The English name for the countries the forum involves; the code otherwise.
+    pub fn name(&self) -> &str {
+        match self.0.as_str() {
+            "CN" => "China",
+            "PK" => "Pakistan",
+            other => other,
+        }
+    }
+}
+
+impl From<String> for Country {
+    fn from(code: String) -> Self {
+        Self(code)
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_codes_case_insensitively() {
+        assert_eq!(Country::parse("pk").unwrap().code(), "PK");
+        assert_eq!(Country::parse("PK").unwrap().name(), "Pakistan");
+        assert!(Country::parse("pak").is_none());
+        assert!(Country::parse("p1").is_none());
+    }
+}

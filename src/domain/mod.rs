@@ -1,0 +1,10 @@
+//! Types that carry meaning beyond their representation: parsed once, trusted afterwards.
+
+pub mod country;
+pub mod localized;
+pub mod organisation_kind;
+pub mod slug;
+
+pub use country::Country;
+pub use localized::LocalizedText;
+pub use organisation_kind::OrganisationKind;

@@ -1,0 +1,64 @@
+//! forum-portal: the web portal of the China–Pakistan "Science, Technology and Innovation
+//! Cooperation – Shared Journey to a Digital Era" forum (Beijing, 5 September 2023, beside CIFTIS).
+//!
+//! [`app`] builds the whole HTTP application for a state, so the binary and the tests
+//! drive the same router; [`run`] is what the binary does with its command line.
+
+pub mod config;
+pub mod database;
+pub mod db;
+pub mod domain;
+pub mod embedded_pg;
+pub mod error;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use anyhow::{Context, Result};
+use axum::Router;
+
+use crate::config::{Cli, Command};
+use crate::database::Database;
+use crate::state::AppState;
+
+/// The application: every route with its middleware, over `state`.
+pub fn app(state: AppState) -> Router {
+    web::router(state)
+}
+
+/// Run the command the user asked for.
+pub fn run(cli: Cli) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match cli.command() {
+        Command::Serve(args) => {
+            // Bind first: a taken port is reported before any database work.
+            let listener = runtime.block_on(server::bind(args.addr))?;
+            let database = Database::open(&cli.database, &runtime)?;
+            let result = runtime.block_on(async {
+                database::migrate(&database.pool).await?;
+                let url = format!("http://{}", listener.local_addr()?);
+                tracing::info!("forum portal listening on {url}");
+                let mut state = AppState::new(database.pool.clone());
+                if let Some(dir) = args.static_dir.clone() {
+                    state.web = std::sync::Arc::new(state::WebConfig { static_dir: dir });
+                }
+                server::serve(listener, app(state), server::shutdown_signal()).await
+            });
+            database.close(&runtime);
+            tracing::info!("stopped");
+            result
+        }
+        Command::Migrate => {
+            let database = Database::open(&cli.database, &runtime)?;
+            let result = runtime.block_on(database::migrate(&database.pool));
+            database.close(&runtime);
+            result?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! `/exhibitors` and `/exhibitors/{slug}`: the booths at CIFTIS.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+
+use crate::db::booths::Booth;
+use crate::db::sources::Source;
+use crate::db::{self};
+use crate::domain::Country;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::web::render::{PageMeta, Section};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/exhibitors.html")]
+pub struct ExhibitorsPage {
+    meta: PageMeta,
+    booths: Vec<Booth>,
+}
+
+/// The list of booths.
+pub async fn index(State(state): State<AppState>) -> Result<ExhibitorsPage> {
+    let booths = db::booths::list_published(&state.db).await?;
+    Ok(ExhibitorsPage {
+        meta: PageMeta::new(
+            "Exhibitors",
+            "The Pakistani firms and authorities that opened booths at CIFTIS 2023 in Beijing to attract Chinese investors.",
+            Some(Section::Exhibitors),
+        ),
+        booths,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/exhibitor.html")]
+pub struct ExhibitorPage {
+    meta: PageMeta,
+    booth: Booth,
+    source: Option<Source>,
+}
+
+impl ExhibitorPage {
+    fn country(&self) -> Option<Country> {
+        self.booth.organisation_country.clone().map(Country::from)
+    }
+}
+
+/// One booth's page.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<ExhibitorPage> {
+    let slug = super::checked_slug(&slug)?;
+    let mut conn = state.db.acquire().await?;
+    let booth = db::booths::find_published(&mut *conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let source = super::source_of(&mut *conn, booth.source_id).await?;
+    let name = booth.organisation().display_name();
+    Ok(ExhibitorPage {
+        meta: PageMeta::new(
+            format!("{name} booth at CIFTIS"),
+            format!("{name}'s exhibitor booth at CIFTIS 2023, Beijing."),
+            Some(Section::Exhibitors),
+        ),
+        booth,
+        source,
+    })
+}

@@ -1,0 +1,195 @@
+//! `/organisations` and `/organisations/{slug}`: who took part.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use crate::db::agreements::Agreement;
+use crate::db::booths::Booth;
+use crate::db::organisations::{Organisation, OrganisationFilter, OrganisationSummary};
+use crate::db::people::PersonSummary;
+use crate::db::sources::Source;
+use crate::db::{self};
+use crate::domain::{Country, OrganisationKind};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::web::render::{PageMeta, Section};
+
+/// `?country=pk&kind=company`, as typed or chosen in the filter form (empty means any).
+#[derive(Debug, Default, Deserialize)]
+pub struct FilterParams {
+    country: Option<String>,
+    kind: Option<String>,
+}
+
+impl FilterParams {
+    fn parse(&self) -> Result<OrganisationFilter> {
+        let country = match self.country.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(code) => Some(Country::parse(code).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "“{code}” is not a country code. Use a two-letter code such as “pk” or “cn”, or choose from the list."
+                ))
+            })?),
+        };
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(value) => Some(OrganisationKind::parse(value).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "“{value}” is not a kind of organisation. Choose one of: {}.",
+                    OrganisationKind::ALL
+                        .map(OrganisationKind::as_str)
+                        .join(", ")
+                ))
+            })?),
+        };
+        Ok(OrganisationFilter { country, kind })
+    }
+}
+
+/// Organisations of one country, grouped by kind.
+pub struct CountryGroup {
+    heading: String,
+    kinds: Vec<KindGroup>,
+}
+
+/// Organisations of one kind.
+pub struct KindGroup {
+    heading: &'static str,
+    organisations: Vec<OrganisationSummary>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/organisations.html")]
+pub struct OrganisationsPage {
+    meta: PageMeta,
+    groups: Vec<CountryGroup>,
+    total: usize,
+    countries: Vec<Country>,
+    kinds: [OrganisationKind; 6],
+    filter: OrganisationFilter,
+}
+
+impl OrganisationsPage {
+    fn country_selected(&self, country: &Country) -> bool {
+        self.filter.country.as_ref() == Some(country)
+    }
+
+    fn kind_selected(&self, kind: &OrganisationKind) -> bool {
+        self.filter.kind == Some(*kind)
+    }
+
+    fn is_filtered(&self) -> bool {
+        self.filter.country.is_some() || self.filter.kind.is_some()
+    }
+}
+
+/// The list, grouped by country and kind, optionally filtered.
+pub async fn index(
+    State(state): State<AppState>,
+    Query(params): Query<FilterParams>,
+) -> Result<OrganisationsPage> {
+    let filter = params.parse()?;
+    let mut conn = state.db.acquire().await?;
+    let organisations = db::organisations::list_published(&mut *conn, &filter).await?;
+    let countries = db::organisations::published_countries(&mut *conn).await?;
+    let total = organisations.len();
+    Ok(OrganisationsPage {
+        meta: PageMeta::new(
+            "Organisations",
+            "Embassies, companies, associations and authorities from Pakistan and China at the forum.",
+            Some(Section::Organisations),
+        ),
+        groups: group(organisations),
+        total,
+        countries,
+        kinds: OrganisationKind::ALL,
+        filter,
+    })
+}
+
+/// Group a list sorted by country and kind.
+fn group(organisations: Vec<OrganisationSummary>) -> Vec<CountryGroup> {
+    let mut groups: Vec<CountryGroup> = Vec::new();
+    for organisation in organisations {
+        let heading = organisation
+            .country()
+            .map_or_else(|| "Country not stated".to_owned(), |c| c.name().to_owned());
+        if groups.last().is_none_or(|g| g.heading != heading) {
+            groups.push(CountryGroup {
+                heading,
+                kinds: Vec::new(),
+            });
+        }
+        let Some(country) = groups.last_mut() else {
+            continue;
+        };
+        let kind = organisation.kind().label();
+        if country.kinds.last().is_none_or(|k| k.heading != kind) {
+            country.kinds.push(KindGroup {
+                heading: kind,
+                organisations: Vec::new(),
+            });
+        }
+        if let Some(group) = country.kinds.last_mut() {
+            group.organisations.push(organisation);
+        }
+    }
+    // Kinds in their display order within each country.
+    for country in &mut groups {
+        country.kinds.sort_by_key(|k| {
+            OrganisationKind::ALL
+                .iter()
+                .position(|kind| kind.label() == k.heading)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    groups
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/organisation.html")]
+pub struct OrganisationPage {
+    meta: PageMeta,
+    organisation: Organisation,
+    people: Vec<PersonSummary>,
+    agreements: Vec<Agreement>,
+    booth: Option<Booth>,
+    source: Option<Source>,
+}
+
+/// One organisation's page.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<OrganisationPage> {
+    let slug = super::checked_slug(&slug)?;
+    let mut conn = state.db.acquire().await?;
+    let organisation = db::organisations::find_published(&mut *conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let people = db::people::list_for_organisation(&mut *conn, organisation.id).await?;
+    let agreements = db::agreements::list_for_organisation(&mut conn, organisation.id).await?;
+    let booth = db::booths::find_for_organisation(&mut *conn, organisation.id).await?;
+    let source = super::source_of(&mut *conn, organisation.source_id).await?;
+    let mut description = format!("{}", organisation.display_name());
+    if let Some(country) = organisation.country() {
+        description.push_str(&format!(", {}", country.name()));
+    }
+    description.push_str(
+        ": its people, agreements and booth at the China–Pakistan STI Cooperation forum.",
+    );
+    Ok(OrganisationPage {
+        meta: PageMeta::new(
+            organisation.display_name(),
+            description,
+            Some(Section::Organisations),
+        ),
+        organisation,
+        people,
+        agreements,
+        booth,
+        source,
+    })
+}

@@ -1,0 +1,95 @@
+//! `/speakers` and `/speakers/{slug}`: who spoke and what they said.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+
+use crate::db::agreements::Agreement;
+use crate::db::initiatives::Initiative;
+use crate::db::organisations::Organisation;
+use crate::db::people::{Person, PersonSummary};
+use crate::db::quotes::Quote;
+use crate::db::sources::Source;
+use crate::db::{self};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::web::render::{PageMeta, Section};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/speakers.html")]
+pub struct SpeakersPage {
+    meta: PageMeta,
+    speakers: Vec<PersonSummary>,
+}
+
+/// The list of speakers.
+pub async fn index(State(state): State<AppState>) -> Result<SpeakersPage> {
+    let speakers = db::people::list_published(&state.db).await?;
+    Ok(SpeakersPage {
+        meta: PageMeta::new(
+            "Speakers",
+            "The speakers of the China–Pakistan Science, Technology and Innovation Cooperation forum and what they said.",
+            Some(Section::Speakers),
+        ),
+        speakers,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/speaker.html")]
+pub struct SpeakerPage {
+    meta: PageMeta,
+    person: Person,
+    organisation: Option<Organisation>,
+    quotes: Vec<Quote>,
+    agreements: Vec<Agreement>,
+    initiatives: Vec<Initiative>,
+    source: Option<Source>,
+}
+
+/// One speaker's page.
+pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<SpeakerPage> {
+    let slug = super::checked_slug(&slug)?;
+    let mut conn = state.db.acquire().await?;
+    let person = db::people::find_published(&mut *conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organisation = match person.organisation_id {
+        Some(id) => db::organisations::find_published_by_id(&mut *conn, id).await?,
+        None => None,
+    };
+    let quotes = db::quotes::for_person(&mut *conn, person.id).await?;
+    let agreements = db::agreements::list_announced_by(&mut conn, person.id).await?;
+    let initiatives = db::initiatives::list_mentioned_by(&mut *conn, person.id).await?;
+    let source = super::source_of(&mut *conn, person.source_id).await?;
+    let role = person
+        .role
+        .as_ref()
+        .map(|r| r.en().to_owned())
+        .unwrap_or_default();
+    let meta = PageMeta::new(
+        person.name.en(),
+        if role.is_empty() {
+            format!(
+                "{} at the China–Pakistan STI Cooperation forum.",
+                person.name.en()
+            )
+        } else {
+            format!(
+                "{}, {}, at the China–Pakistan STI Cooperation forum: what they said.",
+                person.name.en(),
+                role
+            )
+        },
+        Some(Section::Speakers),
+    );
+    Ok(SpeakerPage {
+        meta,
+        person,
+        organisation,
+        quotes,
+        agreements,
+        initiatives,
+        source,
+    })
+}

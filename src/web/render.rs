@@ -1,0 +1,131 @@
+//! What every page shares: its metadata for the layout, and formatting helpers.
+
+use time::Date;
+
+/// The parts of the navigation a page can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Speakers,
+    Organisations,
+    Agreements,
+    Exhibitors,
+}
+
+impl Section {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Home => "home",
+            Self::Speakers => "speakers",
+            Self::Organisations => "organisations",
+            Self::Agreements => "agreements",
+            Self::Exhibitors => "exhibitors",
+        }
+    }
+}
+
+/// Title, description and place in the navigation, read by `base.html`.
+#[derive(Debug, Clone)]
+pub struct PageMeta {
+    /// The page's own title; the layout appends the site name.
+    pub title: String,
+    /// The meta description (what search engines show).
+    pub description: String,
+    section: Option<Section>,
+}
+
+impl PageMeta {
+    /// Metadata of a page in `section` (or none).
+    pub fn new(
+        title: impl Into<String>,
+        description: impl Into<String>,
+        section: Option<Section>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            description: description.into(),
+            section,
+        }
+    }
+
+    /// Whether the navigation link with this key (`"speakers"`, ...) is the current section.
+    pub fn is_section(&self, key: &str) -> bool {
+        self.section.is_some_and(|section| section.key() == key)
+    }
+}
+
+/// A date, or a reference to one at any depth (templates pass `&&Date`).
+pub trait DateLike {
+    /// The date itself.
+    fn to_date(&self) -> Date;
+}
+
+impl DateLike for Date {
+    fn to_date(&self) -> Date {
+        *self
+    }
+}
+
+impl<T: DateLike + ?Sized> DateLike for &T {
+    fn to_date(&self) -> Date {
+        (**self).to_date()
+    }
+}
+
+/// "5 September 2023".
+pub fn long_date(date: impl DateLike) -> String {
+    let date = date.to_date();
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}
+
+/// "2–6 September 2023", "30 August – 6 September 2023", or one date when they coincide.
+pub fn date_range(start: impl DateLike, end: impl DateLike) -> String {
+    let (start, end) = (start.to_date(), end.to_date());
+    if start == end {
+        long_date(start)
+    } else if start.year() == end.year() && start.month() == end.month() {
+        format!(
+            "{}–{} {} {}",
+            start.day(),
+            end.day(),
+            end.month(),
+            end.year()
+        )
+    } else if start.year() == end.year() {
+        format!("{} {} – {}", start.day(), start.month(), long_date(end))
+    } else {
+        format!("{} – {}", long_date(start), long_date(end))
+    }
+}
+
+/// The ISO form for `<time datetime>`.
+pub fn iso_date(date: impl DateLike) -> String {
+    let date = date.to_date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn formats_dates_for_people() {
+        assert_eq!(long_date(date!(2023 - 09 - 05)), "5 September 2023");
+        assert_eq!(iso_date(date!(2023 - 09 - 05)), "2023-09-05");
+        assert_eq!(
+            date_range(date!(2023 - 09 - 02), date!(2023 - 09 - 06)),
+            "2–6 September 2023"
+        );
+        assert_eq!(
+            date_range(date!(2023 - 08 - 30), date!(2023 - 09 - 06)),
+            "30 August – 6 September 2023"
+        );
+    }
+}
