@@ -13,10 +13,13 @@
 
 CREATE FUNCTION is_localized_text(v jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT
-    RETURN jsonb_typeof(v) = 'object'
+    -- COALESCE: a CHECK passes on NULL, so a missing "en" must give false, not NULL.
+    RETURN COALESCE(
+        jsonb_typeof(v) = 'object'
         AND jsonb_typeof(v -> 'en') = 'string'
         AND length(btrim(v ->> 'en')) > 0
-        AND NOT jsonb_path_exists(v, '$.keyvalue() ? (!(@.key == "en" || @.key == "zh" || @.key == "ur") || @.value.type() != "string")');
+        AND NOT jsonb_path_exists(v, '$.keyvalue() ? (!(@.key == "en" || @.key == "zh" || @.key == "ur") || @.value.type() != "string")'),
+        false);
 
 CREATE DOMAIN localized_text AS jsonb
     CHECK (is_localized_text(VALUE));

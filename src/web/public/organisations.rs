@@ -173,7 +173,7 @@ pub async fn show(
     let agreements = db::agreements::list_for_organisation(&mut conn, organisation.id).await?;
     let booth = db::booths::find_for_organisation(&mut *conn, organisation.id).await?;
     let source = super::source_of(&mut *conn, organisation.source_id).await?;
-    let mut description = format!("{}", organisation.display_name());
+    let mut description = organisation.display_name();
     if let Some(country) = organisation.country() {
         description.push_str(&format!(", {}", country.name()));
     }

@@ -1,0 +1,258 @@
+//! The `forum-portal` binary as a newcomer runs it: the embedded default keeps its data
+//! across restarts, and every failure a newcomer can hit is one clear sentence.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sqlx::Connection;
+
+use crate::helpers::{Page, empty_database};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_forum-portal");
+
+/// A data folder PostgreSQL's unprivileged user can reach (tempdirs are 0700).
+fn reachable_tempdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+fn portal(data_dir: &Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .env_remove("DATABASE_URL")
+        .env("PORTAL_DATA_DIR", data_dir)
+        .env("PORTAL_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// A running portal process and the URL it said it serves on.
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Running {
+    fn start(mut command: Command) -> Self {
+        let mut child = command.spawn().expect("start the portal");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.split("listening on ").nth(1) {
+                    let _ = tx.send(Ok(url.trim().to_owned()));
+                } else if line.contains("error") {
+                    let _ = tx.send(Err(line));
+                }
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(Ok(url)) => url,
+            Ok(Err(line)) => panic!("the portal failed to start: {line}"),
+            Err(_) => panic!("the portal did not say where it listens"),
+        };
+        Self { child, url }
+    }
+
+    /// SIGTERM, then the exit status must be success.
+    fn stop(mut self) {
+        // SAFETY: signalling our own child.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let status = self.child.wait().unwrap();
+        assert!(
+            status.success(),
+            "the portal exited with {status} on SIGTERM"
+        );
+    }
+}
+
+/// Run the binary to completion (killed, failing the test, if it is still running after
+/// a minute: these runs are all expected to end on their own); its exit status and stderr.
+fn run_to_end(mut command: Command) -> (std::process::ExitStatus, String) {
+    let mut child = command.spawn().expect("run the portal");
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            // SAFETY: signalling our own child.
+            unsafe {
+                libc::kill(child.id() as i32, libc::SIGTERM);
+            }
+            let _ = child.wait();
+            panic!(
+                "the portal kept running: {}",
+                reader.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (status, reader.join().unwrap_or_default())
+}
+
+fn assert_clear_failure(status: std::process::ExitStatus, stderr: &str, expected: &str) {
+    assert!(!status.success(), "expected failure, stderr: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "a panic instead of a message: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_default_keeps_its_data_across_restarts() {
+    let data = reachable_tempdir();
+    let first = Running::start(portal(data.path()));
+    let home = reqwest::get(&first.url).await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+
+    // An edit, as an admin will make one: straight into the portal's own database.
+    let options = sqlx::postgres::PgConnectOptions::new()
+        .socket(data.path().join("pg"))
+        .username("postgres")
+        .database("forum_portal");
+    let mut db = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    sqlx::query("UPDATE forum SET city = '{\"en\": \"Beijing (edited)\"}'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let migrations: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    first.stop();
+
+    let second = Running::start(portal(data.path()));
+    let page = Page::parse(
+        &reqwest::get(&second.url)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(page.texts(".facts dd")[1], "Beijing (edited)");
+    let mut db = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(after, migrations, "a restart applied migrations again");
+    db.close().await.unwrap();
+    second.stop();
+}
+
+#[tokio::test]
+async fn a_second_portal_on_the_same_data_folder_is_refused_clearly() {
+    let data = reachable_tempdir();
+    let first = Running::start(portal(data.path()));
+    let (status, stderr) = run_to_end(portal(data.path()));
+    assert_clear_failure(
+        status,
+        &stderr,
+        "is already in use by another running portal",
+    );
+    first.stop();
+}
+
+#[test]
+fn missing_postgresql_binaries_are_reported_with_how_to_install_them() {
+    let data = reachable_tempdir();
+    let empty = tempfile::tempdir().unwrap();
+    let mut command = portal(data.path());
+    command.env("PG_BIN_DIR", empty.path());
+    let (status, stderr) = run_to_end(command);
+    assert_clear_failure(status, &stderr, "has no PostgreSQL server binaries");
+}
+
+#[test]
+fn a_taken_port_is_reported_clearly() {
+    let data = reachable_tempdir();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut command = portal(data.path());
+    command.env("PORTAL_ADDR", taken.local_addr().unwrap().to_string());
+    let (status, stderr) = run_to_end(command);
+    assert_clear_failure(status, &stderr, "because another program is using it");
+}
+
+#[test]
+fn an_unreachable_database_url_is_reported_clearly() {
+    let data = reachable_tempdir();
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = portal(data.path());
+    command.env(
+        "DATABASE_URL",
+        format!("postgres://portal:secret@127.0.0.1:{closed_port}/portal"),
+    );
+    let (status, stderr) = run_to_end(command);
+    assert_clear_failure(
+        status,
+        &stderr,
+        &format!("cannot connect to the database 127.0.0.1:{closed_port}/portal"),
+    );
+    assert!(!stderr.contains("secret"), "the password leaked: {stderr}");
+}
+
+#[test]
+fn a_data_folder_postgres_cannot_enter_is_reported_clearly() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root hands the cluster to another user.
+    }
+    let private = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let (status, stderr) = run_to_end(portal(&private.path().join("data")));
+    assert_clear_failure(status, &stderr, "cannot enter");
+}
+
+#[tokio::test]
+async fn migrate_with_a_database_url_applies_migrations_and_exits() {
+    let (name, pool) = empty_database().await;
+    let socket_dir = crate::helpers::cluster().cluster_dir().to_owned();
+    let url = format!(
+        "postgres://postgres@localhost/{name}?host={}",
+        socket_dir.display()
+    );
+    let data = reachable_tempdir();
+    let mut command = portal(data.path());
+    command.env("DATABASE_URL", url).arg("migrate");
+    let (status, stderr) = tokio::task::spawn_blocking(move || run_to_end(command))
+        .await
+        .unwrap();
+    assert!(status.success(), "migrate failed: {stderr}");
+    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM people")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 4);
+    assert!(
+        !data.path().join("pg").exists(),
+        "with DATABASE_URL no private cluster is made"
+    );
+}

@@ -1,0 +1,12 @@
+//! The integration tests: one binary, one module per area, sharing `helpers`.
+//!
+//! Every test runs against a real PostgreSQL (a private throwaway cluster started once per
+//! test process, with a database of its own per test) and a real HTTP server on a port.
+
+mod helpers;
+
+mod binary;
+mod crawl;
+mod errors;
+mod migrations;
+mod pages;

@@ -1,0 +1,50 @@
+//! Migrations build the store from nothing, and running them again changes nothing.
+
+use crate::helpers::empty_database;
+
+async fn counts(pool: &sqlx::PgPool) -> (i64, i64, i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM _sqlx_migrations), (SELECT count(*) FROM people),
+                (SELECT count(*) FROM organisations), (SELECT count(*) FROM agreement_parties),
+                (SELECT count(*) FROM booths)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_database_and_never_twice() {
+    let (_name, pool) = empty_database().await;
+    forum_portal::database::migrate(&pool).await.unwrap();
+    let first = counts(&pool).await;
+    assert_eq!(
+        first.0 as usize,
+        forum_portal::database::MIGRATOR.iter().count()
+    );
+    assert_eq!((first.1, first.2, first.3, first.4), (4, 11, 4, 7));
+
+    forum_portal::database::migrate(&pool).await.unwrap();
+    assert_eq!(counts(&pool).await, first, "a second run applied something");
+}
+
+#[tokio::test]
+async fn the_schema_refuses_malformed_data() {
+    let (_name, pool) = empty_database().await;
+    forum_portal::database::migrate(&pool).await.unwrap();
+    let rejected = [
+        "INSERT INTO organisations (slug, name, kind) VALUES ('Bad Slug', '{\"en\":\"x\"}', 'company')",
+        "INSERT INTO organisations (slug, name, kind) VALUES ('no-english', '{\"zh\":\"x\"}', 'company')",
+        "INSERT INTO organisations (slug, name, kind) VALUES ('bad-kind', '{\"en\":\"x\"}', 'bank')",
+        "INSERT INTO organisations (slug, name, kind, website) VALUES ('js', '{\"en\":\"x\"}', 'company', 'javascript:alert(1)')",
+        "INSERT INTO organisations (slug, name, kind) VALUES ('zbra', '{\"en\":\"duplicate\"}', 'company')",
+        "DELETE FROM organisations WHERE slug = 'zbra'",
+        "DELETE FROM people WHERE slug = 'khan-muhammad'",
+    ];
+    for statement in rejected {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "accepted: {statement}"
+        );
+    }
+}
