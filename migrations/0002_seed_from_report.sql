@@ -38,7 +38,7 @@ SELECT
     jsonb_build_object('en', 'Shared Journey to a Digital Era'),
     '2023-09-05',
     jsonb_build_object('en', 'Beijing'),
-    jsonb_build_object('en', 'A sideline forum of the China International Fair for Trade in Services (CIFTIS), held in Beijing as part of the China-Pakistan Technology and Innovation Conference, aimed at developing science & technology bilateral cooperation between China and Pakistan. Speakers from the Pakistan Embassy in Beijing and ZBRA China addressed the forum, two strategic cooperation agreements were signed, and top Pakistani firms opened their booths at CIFTIS to attract Chinese investors.'),
+    jsonb_build_object('en', 'The China-Pakistan Technology and Innovation Conference, aimed at developing science & technology bilateral cooperation between China and Pakistan, was held in Beijing, with this sideline forum at the China International Fair for Trade in Services (CIFTIS). Speakers from the Pakistan Embassy in Beijing and ZBRA China addressed it, two strategic cooperation agreements were signed, and top Pakistani firms opened their booths at CIFTIS to attract Chinese investors.'),
     jsonb_build_object('en', 'China International Fair for Trade in Services'),
     'CIFTIS',
     '2023-09-02',
