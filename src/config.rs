@@ -28,6 +28,20 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Create an admin account (the password is asked for, or read from stdin).
+    CreateAdmin(CreateAdminArgs),
+}
+
+/// `create-admin`'s arguments.
+#[derive(Debug, Clone, Args)]
+pub struct CreateAdminArgs {
+    /// The admin's e-mail address, used to log in.
+    #[arg(long)]
+    pub email: String,
+
+    /// Read the password from the first line of standard input instead of prompting (for scripts).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// Where the data lives.
@@ -66,6 +80,41 @@ pub struct ServeArgs {
     /// Folder of the static files (CSS, icons). Default: the `static/` folder of the source tree.
     #[arg(long, env = "PORTAL_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub sessions: SessionArgs,
+}
+
+/// How admin sessions behave.
+#[derive(Debug, Clone, Args)]
+pub struct SessionArgs {
+    /// Mark the session cookie `Secure` and name it `__Host-…` (set this when served over HTTPS).
+    #[arg(long, env = "PORTAL_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Minutes without a request after which an admin must log in again.
+    #[arg(long, env = "PORTAL_SESSION_IDLE_MINUTES", default_value_t = 60)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after logging in after which an admin must log in again, however active.
+    #[arg(long, env = "PORTAL_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u32,
+
+    /// Take the client address for login throttling from the last `X-Forwarded-For` entry
+    /// (set this only behind a reverse proxy that sets that header).
+    #[arg(long, env = "PORTAL_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for SessionArgs {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle_minutes: 60,
+            session_max_hours: 12,
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 impl Cli {

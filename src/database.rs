@@ -101,7 +101,12 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
     MIGRATOR
         .run(pool)
         .await
-        .context("cannot apply the database migrations")
+        .context("cannot apply the database migrations")?;
+    // The admin session table (idempotent: "create ... if not exists").
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("cannot create the session table")
 }
 
 /// Create `name` in the cluster unless it exists.

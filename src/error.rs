@@ -16,6 +16,9 @@ pub enum AppError {
     /// The request itself is wrong; the message tells the user what to change.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Refused: a missing or wrong CSRF token, or a request from another site.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// The database failed; users see a generic page, the log gets the cause.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -33,6 +36,7 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -55,6 +59,8 @@ impl ErrorPage {
         let heading = match status {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::BAD_REQUEST => "That request could not be understood",
+            StatusCode::FORBIDDEN => "That request was refused",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             StatusCode::METHOD_NOT_ALLOWED => "That action is not possible here",
             StatusCode::PAYLOAD_TOO_LARGE => "That request is too large",
             StatusCode::REQUEST_TIMEOUT => "That took too long",
@@ -90,6 +96,10 @@ impl IntoResponse for AppError {
                     .to_owned()
             }
             Self::BadRequest(message) => message.clone(),
+            Self::Forbidden(message) => {
+                tracing::warn!(%message, "request refused");
+                message.clone()
+            }
             Self::Database(sqlx::Error::PoolTimedOut) => {
                 tracing::warn!("database pool exhausted");
                 "The portal is handling too many requests right now. Please try again in a moment."

@@ -4,6 +4,8 @@
 //! [`app`] builds the whole HTTP application for a state, so the binary and the tests
 //! drive the same router; [`run`] is what the binary does with its command line.
 
+pub mod admin_cli;
+pub mod auth;
 pub mod config;
 pub mod database;
 pub mod db;
@@ -42,15 +44,37 @@ pub fn run(cli: Cli) -> Result<()> {
                 database::migrate(&database.pool).await?;
                 let url = format!("http://{}", listener.local_addr()?);
                 tracing::info!("forum portal listening on {url}");
-                let mut state = AppState::new(database.pool.clone());
-                if let Some(dir) = args.static_dir.clone() {
-                    state.web = std::sync::Arc::new(state::WebConfig { static_dir: dir });
-                }
-                server::serve(listener, app(state), server::shutdown_signal()).await
+                let state = AppState {
+                    db: database.pool.clone(),
+                    web: std::sync::Arc::new(state::WebConfig {
+                        static_dir: args
+                            .static_dir
+                            .clone()
+                            .unwrap_or_else(state::WebConfig::source_tree_static_dir),
+                        sessions: args.sessions.clone(),
+                    }),
+                };
+                web::admin::announce_setup_link(&state.db, &url).await?;
+                let cleanup = web::admin::spawn_session_cleanup(state.db.clone());
+                let served = server::serve(listener, app(state), server::shutdown_signal()).await;
+                cleanup.abort();
+                served
             });
             database.close(&runtime);
             tracing::info!("stopped");
             result
+        }
+        Command::CreateAdmin(args) => {
+            let password = admin_cli::read_password(args.password_stdin)?;
+            let database = Database::open(&cli.database, &runtime)?;
+            let result = runtime.block_on(async {
+                database::migrate(&database.pool).await?;
+                admin_cli::create_admin(&database.pool, &args.email, password).await
+            });
+            database.close(&runtime);
+            let admin = result?;
+            println!("created admin {}", admin.email);
+            Ok(())
         }
         Command::Migrate => {
             let database = Database::open(&cli.database, &runtime)?;

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sqlx::PgPool;
 
+use crate::config::SessionArgs;
+
 /// Shared, cheaply cloned application state.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -20,6 +22,8 @@ pub struct AppState {
 pub struct WebConfig {
     /// Folder served under `/static`.
     pub static_dir: PathBuf,
+    /// Admin session settings.
+    pub sessions: SessionArgs,
 }
 
 impl WebConfig {
@@ -36,6 +40,7 @@ impl AppState {
             db,
             web: Arc::new(WebConfig {
                 static_dir: WebConfig::source_tree_static_dir(),
+                sessions: SessionArgs::default(),
             }),
         }
     }

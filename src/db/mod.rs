@@ -3,13 +3,18 @@
 //! Public-site queries return only published rows, and link only to published rows,
 //! so a visitor never follows a link to a draft.
 
+pub mod admins;
 pub mod agreements;
 pub mod booths;
+pub mod entities;
 pub mod forum;
+pub mod history;
 pub mod initiatives;
+pub mod login_failures;
 pub mod organisations;
 pub mod people;
 pub mod quotes;
+pub mod setup_tokens;
 pub mod sources;
 
 use crate::domain::LocalizedText;

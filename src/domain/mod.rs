@@ -1,6 +1,7 @@
 //! Types that carry meaning beyond their representation: parsed once, trusted afterwards.
 
 pub mod country;
+pub mod email;
 pub mod localized;
 pub mod organisation_kind;
 pub mod slug;

@@ -1,5 +1,6 @@
 //! The HTTP layer: routes of each area merged in one place, and the middleware around them.
 
+pub mod admin;
 pub mod health;
 pub mod public;
 pub mod render;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(public::router())
+        .merge(admin::router(&state))
         .merge(health::router())
         .nest("/static", static_files)
         .fallback(|| async { AppError::NotFound })

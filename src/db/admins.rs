@@ -1,0 +1,51 @@
+//! Admin accounts.
+
+use sqlx::PgExecutor;
+
+/// An admin as the session knows them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Admin {
+    pub id: i64,
+    pub email: String,
+}
+
+/// Whether any admin exists (the setup link works only while none does).
+pub async fn any_exist(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM admins)")
+        .fetch_one(db)
+        .await
+}
+
+/// Create an admin; a taken e-mail is a unique-constraint error (`admins_email_key`).
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    password_hash: &str,
+) -> sqlx::Result<Admin> {
+    sqlx::query_as("INSERT INTO admins (email, password_hash) VALUES ($1, $2) RETURNING id, email")
+        .bind(email)
+        .bind(password_hash)
+        .fetch_one(db)
+        .await
+}
+
+/// An admin and their password hash, by e-mail.
+pub async fn find_for_login(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<(Admin, String)>> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, email, password_hash FROM admins WHERE email = $1")
+            .bind(email)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, email, hash)| (Admin { id, email }, hash)))
+}
+
+/// An admin by id (sessions store the id).
+pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Admin>> {
+    sqlx::query_as("SELECT id, email FROM admins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}

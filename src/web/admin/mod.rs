@@ -1,0 +1,228 @@
+//! The admin: log in, then edit every entry through forms, with history and conflict checks.
+
+mod auth;
+mod context;
+mod dashboard;
+mod entities;
+mod form;
+pub mod session;
+mod spec;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::Session;
+
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use session::TrustForwardedFor;
+
+/// Every `/admin` route, with sessions, the login requirement and the same-origin check.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let protected = Router::new()
+        .route("/admin", get(dashboard::show))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin/{entity}", get(entities::index))
+        .route(
+            "/admin/{entity}/new",
+            get(entities::new).post(entities::create),
+        )
+        .route("/admin/{entity}/deleted", get(entities::deleted))
+        .route(
+            "/admin/{entity}/{id}",
+            get(entities::edit).post(entities::update),
+        )
+        .route(
+            "/admin/{entity}/{id}/delete",
+            get(entities::confirm_delete).post(entities::delete),
+        )
+        .route("/admin/{entity}/{id}/history", get(entities::history))
+        .route(
+            "/admin/{entity}/{id}/revert/{history_id}",
+            post(entities::revert),
+        )
+        .route("/admin/{entity}/{id}/restore", post(entities::restore))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    let open = Router::new()
+        .route("/admin/login", get(auth::login_form).post(auth::login))
+        .route("/admin/setup", get(auth::setup_form).post(auth::setup));
+    protected
+        .merge(open)
+        .layer(middleware::from_fn(same_origin_for_unsafe_methods))
+        .layer(axum::Extension(TrustForwardedFor(
+            state.web.sessions.trust_forwarded_for,
+        )))
+        .layer(session::layer(state.db.clone(), &state.web.sessions))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// The admin a request is made by (put there by [`require_admin`]).
+#[derive(Debug, Clone)]
+pub struct CurrentAdmin(pub session::SessionAdmin);
+
+/// Without a live session, send the visitor to the login page, which brings them back here.
+async fn require_admin(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match session::current_admin(&session, state.web.sessions.session_max_hours).await {
+        Ok(Some(admin)) => {
+            request.extensions_mut().insert(CurrentAdmin(admin));
+            next.run(request).await
+        }
+        Ok(None) => {
+            let wanted = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/admin".to_owned());
+            let target = if request.method() == Method::GET {
+                wanted
+            } else {
+                "/admin".to_owned()
+            };
+            Redirect::to(&format!(
+                "/admin/login?next={}",
+                encode_query_value(&target)
+            ))
+            .into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A state-changing request must come from a page of this site: `Sec-Fetch-Site: same-origin`,
+/// or an `Origin` whose host is this request's `Host`. Neither header: refused.
+async fn same_origin_for_unsafe_methods(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    match check_same_origin(&request) {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+fn check_same_origin(request: &Request) -> Result<()> {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return if site == "same-origin" {
+            Ok(())
+        } else {
+            Err(cross_site())
+        };
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            if origin_host == Some(host) {
+                Ok(())
+            } else {
+                Err(cross_site())
+            }
+        }
+        _ => Err(cross_site()),
+    }
+}
+
+fn cross_site() -> AppError {
+    AppError::Forbidden(
+        "This request did not come from a page of this site, so it was refused. Open the admin in your browser and try again.".to_owned(),
+    )
+}
+
+/// Percent-encode a value for a query string.
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// A `next` target is followed only when it is a path inside the admin (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(next)
+            if (next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?"))
+                && !next.contains("//")
+                && !next.contains('\\')
+                && !next.chars().any(char::is_control) =>
+        {
+            next.to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+/// When no admin exists yet, make a one-time setup link and log it, so whoever started the
+/// portal can create the first admin in the browser.
+pub async fn announce_setup_link(db: &sqlx::PgPool, base_url: &str) -> anyhow::Result<()> {
+    if crate::db::admins::any_exist(db).await? {
+        return Ok(());
+    }
+    let token = crate::auth::random_token();
+    crate::db::setup_tokens::insert(db, &crate::auth::token_hash(&token)).await?;
+    tracing::warn!(
+        "no admin account exists yet: create the first one at {base_url}/admin/setup?token={token} (the link works once), or run `forum-portal create-admin --email you@example.org`"
+    );
+    Ok(())
+}
+
+/// Delete expired sessions every ten minutes.
+pub fn spawn_session_cleanup(db: sqlx::PgPool) -> tokio::task::JoinHandle<()> {
+    use tower_sessions::session_store::ExpiredDeletion;
+    tokio::spawn(async move {
+        let store = tower_sessions_sqlx_store::PostgresStore::new(db);
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            interval.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "cannot delete expired sessions");
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_targets_stay_inside_the_admin() {
+        assert_eq!(safe_next(Some("/admin/people/3")), "/admin/people/3");
+        assert_eq!(safe_next(Some("/admin?x=1")), "/admin?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/admin//evil",
+            "/\\evil",
+            "/speakers",
+            "/administrator",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/admin", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/admin");
+    }
+}

@@ -1,0 +1,162 @@
+//! What the admin session holds (who is logged in, since when, the CSRF token, a flash
+//! message), and the layer that stores sessions in PostgreSQL.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::auth;
+use crate::config::SessionArgs;
+use crate::error::{AppError, Result};
+
+const ADMIN_KEY: &str = "admin";
+const CSRF_KEY: &str = "csrf";
+const FLASH_KEY: &str = "flash";
+
+/// The session layer for `/admin`: stored in PostgreSQL (shared by instances, kept across
+/// restarts), HttpOnly, SameSite=Lax, `Secure` and `__Host-` when configured, idle expiry.
+pub fn layer(pool: sqlx::PgPool, args: &SessionArgs) -> SessionManagerLayer<PostgresStore> {
+    let name = if args.secure_cookies {
+        "__Host-portal_session"
+    } else {
+        "portal_session"
+    };
+    SessionManagerLayer::new(PostgresStore::new(pool))
+        .with_name(name)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(args.secure_cookies)
+        .with_path("/")
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
+            args.session_idle_minutes.max(1),
+        ))))
+}
+
+/// The logged-in admin as the session records them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionAdmin {
+    pub id: i64,
+    pub email: String,
+    /// Unix time of the login, for the absolute lifetime.
+    pub logged_in_at: i64,
+}
+
+/// Read the logged-in admin, or `None` when nobody is or the absolute lifetime has passed.
+pub async fn current_admin(session: &Session, max_hours: u32) -> Result<Option<SessionAdmin>> {
+    let admin: Option<SessionAdmin> = session.get(ADMIN_KEY).await.map_err(session_error)?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    Ok(admin.filter(|a| now - a.logged_in_at < i64::from(max_hours.max(1)) * 3600))
+}
+
+/// Log `admin` in: a new session id (no fixation), a new CSRF token.
+pub async fn log_in(session: &Session, id: i64, email: &str) -> Result<()> {
+    session.cycle_id().await.map_err(session_error)?;
+    let admin = SessionAdmin {
+        id,
+        email: email.to_owned(),
+        logged_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    session
+        .insert(ADMIN_KEY, admin)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(CSRF_KEY, auth::random_token())
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Log out: the session is deleted on the server, not just forgotten by the browser.
+pub async fn log_out(session: &Session) -> Result<()> {
+    session.flush().await.map_err(session_error)
+}
+
+/// This session's CSRF token, made on first use.
+pub async fn csrf_token(session: &Session) -> Result<String> {
+    if let Some(token) = session
+        .get::<String>(CSRF_KEY)
+        .await
+        .map_err(session_error)?
+    {
+        return Ok(token);
+    }
+    let token = auth::random_token();
+    session
+        .insert(CSRF_KEY, &token)
+        .await
+        .map_err(session_error)?;
+    Ok(token)
+}
+
+/// Check a submitted CSRF token against the session's; refusal is a 403 page.
+pub async fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<()> {
+    let expected: Option<String> = session.get(CSRF_KEY).await.map_err(session_error)?;
+    match (expected, submitted) {
+        (Some(expected), Some(submitted)) if auth::secrets_equal(&expected, submitted) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Go back, reload the page and try again.".to_owned(),
+        )),
+    }
+}
+
+/// Leave a message for the next page.
+pub async fn set_flash(session: &Session, message: impl Into<String>) -> Result<()> {
+    session
+        .insert(FLASH_KEY, message.into())
+        .await
+        .map_err(session_error)
+}
+
+/// Take the message left for this page, if any.
+pub async fn take_flash(session: &Session) -> Result<Option<String>> {
+    session.remove(FLASH_KEY).await.map_err(session_error)
+}
+
+fn session_error(error: tower_sessions::session::Error) -> AppError {
+    AppError::Internal(anyhow::anyhow!("session store: {error}"))
+}
+
+/// The client's address, for throttling: the peer, or with `--trust-forwarded-for` the last
+/// `X-Forwarded-For` entry (the one the proxy added).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        let trust = parts
+            .extensions
+            .get::<TrustForwardedFor>()
+            .is_some_and(|t| t.0);
+        if trust
+            && let Some(forwarded) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|v| v.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return Ok(Self(Some(forwarded)));
+        }
+        Ok(Self(peer))
+    }
+}
+
+/// Request extension: whether `X-Forwarded-For` is to be believed.
+#[derive(Debug, Clone, Copy)]
+pub struct TrustForwardedFor(pub bool);
