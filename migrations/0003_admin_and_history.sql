@@ -85,7 +85,9 @@ $$;
 CREATE TRIGGER organisations_history AFTER INSERT OR UPDATE OR DELETE ON organisations FOR EACH ROW EXECUTE FUNCTION record_history();
 CREATE TRIGGER people_history AFTER INSERT OR UPDATE OR DELETE ON people FOR EACH ROW EXECUTE FUNCTION record_history();
 CREATE TRIGGER quotes_history AFTER INSERT OR UPDATE OR DELETE ON quotes FOR EACH ROW EXECUTE FUNCTION record_history();
-CREATE TRIGGER agreements_history AFTER INSERT OR UPDATE OR DELETE ON agreements FOR EACH ROW EXECUTE FUNCTION record_history();
+-- Deferred to commit, so the snapshot sees the parties written after the agreement row.
+CREATE CONSTRAINT TRIGGER agreements_history AFTER INSERT OR UPDATE OR DELETE ON agreements
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION record_history();
 CREATE TRIGGER booths_history AFTER INSERT OR UPDATE OR DELETE ON booths FOR EACH ROW EXECUTE FUNCTION record_history();
 CREATE TRIGGER initiatives_history AFTER INSERT OR UPDATE OR DELETE ON initiatives FOR EACH ROW EXECUTE FUNCTION record_history();
 

@@ -263,3 +263,182 @@ impl Page {
 pub fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The password every test admin has.
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Create an admin account straight in the database.
+    pub async fn create_admin(&self, email: &str) -> i64 {
+        let hash = forum_portal::auth::hash_password(ADMIN_PASSWORD.to_owned())
+            .await
+            .unwrap();
+        forum_portal::db::admins::create(&self.db, email, &hash)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A second client (another browser) for the same server.
+    pub fn other_client(&self) -> Self {
+        Self {
+            addr: self.addr,
+            db: self.db.clone(),
+            database: self.database.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// The CSRF token in the first form of the page at `path`.
+    pub async fn csrf_token(&self, path: &str) -> String {
+        let page = Page::parse(&self.get(path).await.text().await.unwrap());
+        page.attrs("input[name=csrf_token]", "value")
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no CSRF token on {path}"))
+    }
+
+    /// POST a form as a same-origin browser page would (with an `Origin` header).
+    pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
+        let body = encode_form(pairs);
+        self.client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Log in through the login form; the response to the POST.
+    pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
+        let token = self.csrf_token("/admin/login").await;
+        self.post_form(
+            "/admin/login",
+            &[
+                ("csrf_token", &token),
+                ("email", email),
+                ("password", password),
+                ("next", "/admin"),
+            ],
+        )
+        .await
+    }
+
+    /// A server with one admin, logged in.
+    pub async fn spawn_logged_in() -> Self {
+        let app = Self::spawn().await;
+        app.create_admin("admin@example.org").await;
+        let response = app.log_in("admin@example.org", ADMIN_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login failed");
+        app
+    }
+
+    /// The current form values of an admin edit page, as (name, value) pairs ready to post back.
+    pub async fn form_values(&self, path: &str) -> Vec<(String, String)> {
+        let page = Page::parse(&self.get(path).await.text().await.unwrap());
+        let mut pairs = Vec::new();
+        let input =
+            Selector::parse("form#form input, form#form textarea, form#form select").unwrap();
+        let option = Selector::parse("option[selected]").unwrap();
+        for element in page.html.select(&input) {
+            let value = element.value();
+            let Some(name) = value.attr("name") else {
+                continue;
+            };
+            match value.name() {
+                "textarea" => pairs.push((name.to_owned(), element.text().collect())),
+                "select" => {
+                    let chosen = element
+                        .select(&option)
+                        .next()
+                        .and_then(|o| o.value().attr("value"))
+                        .unwrap_or_default();
+                    pairs.push((name.to_owned(), chosen.to_owned()));
+                }
+                _ if value.attr("type") == Some("checkbox") => {
+                    if value.attr("checked").is_some() {
+                        pairs.push((name.to_owned(), "on".to_owned()));
+                    }
+                }
+                _ => pairs.push((
+                    name.to_owned(),
+                    value.attr("value").unwrap_or_default().to_owned(),
+                )),
+            }
+        }
+        pairs
+    }
+
+    /// POST `pairs` with `changes` applied (replacing values of the same name).
+    pub async fn post_changed(
+        &self,
+        path: &str,
+        pairs: &[(String, String)],
+        changes: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut pairs: Vec<(String, String)> = pairs.to_vec();
+        for (name, value) in changes {
+            pairs.retain(|(n, _)| n != name);
+            pairs.push(((*name).to_owned(), (*value).to_owned()));
+        }
+        let borrowed: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.post_form(path, &borrowed).await
+    }
+
+    /// The id of a row of `table` by slug.
+    pub async fn id_of(&self, table: &str, slug: &str) -> i64 {
+        let sql = match table {
+            "people" => "SELECT id FROM people WHERE slug = $1",
+            "organisations" => "SELECT id FROM organisations WHERE slug = $1",
+            "agreements" => "SELECT id FROM agreements WHERE slug = $1",
+            "booths" => "SELECT id FROM booths WHERE slug = $1",
+            other => panic!("no id lookup for {other}"),
+        };
+        sqlx::query_scalar(sql)
+            .bind(slug)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of `pairs`.
+pub fn encode_form(pairs: &[(&str, &str)]) -> String {
+    fn encode(text: &str) -> String {
+        let mut out = String::new();
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(byte as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        out
+    }
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The `Location` of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -5,6 +5,8 @@
 
 mod helpers;
 
+mod admin_auth;
+mod admin_edit;
 mod binary;
 mod crawl;
 mod errors;

@@ -419,9 +419,8 @@ pub async fn create(
         }
     };
     if spec.has_parties {
+        // The agreements' history trigger runs at commit, so it records these parties too.
         entities::replace_parties(&mut tx, id, &parsed.parties).await?;
-        // Touch the row so its history snapshot includes the parties just written.
-        touch(&mut tx, spec, id).await?;
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "created");
