@@ -8,6 +8,7 @@ mod helpers;
 mod admin_auth;
 mod admin_edit;
 mod binary;
+mod browser;
 mod crawl;
 mod errors;
 mod migrations;
