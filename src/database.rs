@@ -29,6 +29,29 @@ impl Database {
     /// Connect as configured. Blocking for the embedded case: call from the main thread,
     /// before the async runtime is busy.
     pub fn open(args: &DatabaseArgs, runtime: &tokio::runtime::Runtime) -> Result<Self> {
+        Self::open_with(args, runtime, false)
+    }
+
+    /// Like [`Database::open`]; with `share_running`, when a portal already runs the private
+    /// cluster of this data folder, use that cluster instead of refusing (for one-off commands).
+    pub fn open_with(
+        args: &DatabaseArgs,
+        runtime: &tokio::runtime::Runtime,
+        share_running: bool,
+    ) -> Result<Self> {
+        if share_running
+            && args.database_url.is_none()
+            && let Some(options) =
+                crate::embedded_pg::attach_to_running(&args.data_dir, EMBEDDED_DATABASE)
+        {
+            let pool = runtime
+                .block_on(connect(options, 2))
+                .context("cannot connect to the private PostgreSQL of the running portal")?;
+            return Ok(Self {
+                pool,
+                embedded: None,
+            });
+        }
         match &args.database_url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url).map_err(|error| {

@@ -172,6 +172,24 @@ impl EmbeddedPostgres {
     }
 }
 
+/// When another portal process runs the cluster in `root`, the connection options for
+/// `database` on it (so one-off commands like `create-admin` can work beside a running portal).
+pub fn attach_to_running(root: &Path, database: &str) -> Option<PgConnectOptions> {
+    let root = root.canonicalize().ok()?;
+    let cluster_dir = root.join("pg");
+    if !cluster_dir.join(".s.PGSQL.5432").exists() {
+        return None;
+    }
+    // The lock is held exactly while a portal runs this cluster.
+    let held_by_other = lock_data_folder(&root).is_err();
+    held_by_other.then(|| {
+        PgConnectOptions::new()
+            .socket(&cluster_dir)
+            .username(SUPERUSER)
+            .database(database)
+    })
+}
+
 /// The server binaries this cluster needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgBinaries {

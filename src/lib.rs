@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::CreateAdmin(args) => {
             let password = admin_cli::read_password(args.password_stdin)?;
-            let database = Database::open(&cli.database, &runtime)?;
+            let database = Database::open_with(&cli.database, &runtime, true)?;
             let result = runtime.block_on(async {
                 database::migrate(&database.pool).await?;
                 admin_cli::create_admin(&database.pool, &args.email, password).await

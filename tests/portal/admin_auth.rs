@@ -373,3 +373,28 @@ fn set_cookie(response: &reqwest::Response) -> Option<String> {
 fn cookie_value(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_owned()
 }
+
+#[tokio::test]
+async fn secure_cookies_are_secure_and_host_prefixed() {
+    let app = TestApp::spawn_with_sessions(forum_portal::config::SessionArgs {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let response = app.get("/admin/login").await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-portal_session="))
+        .expect("a __Host- session cookie")
+        .to_owned();
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    assert!(
+        !cookie.contains("Domain="),
+        "__Host- cookies carry no Domain: {cookie}"
+    );
+}

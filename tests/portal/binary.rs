@@ -256,3 +256,76 @@ async fn migrate_with_a_database_url_applies_migrations_and_exits() {
         "with DATABASE_URL no private cluster is made"
     );
 }
+
+#[tokio::test]
+async fn create_admin_works_beside_a_running_portal_and_checks_its_input() {
+    let data = reachable_tempdir();
+    let running = Running::start(portal(data.path()));
+
+    let data_dir = data.path().to_owned();
+    let create = move |email: &str, password: &str| {
+        let mut command = portal(&data_dir);
+        command
+            .args(["create-admin", "--email", email, "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = tokio::task::spawn_blocking(move || {
+        (
+            create("Admin@Example.org", "correct horse battery staple"),
+            create("admin@example.org", "correct horse battery staple"),
+            create("other@example.org", "short"),
+        )
+    })
+    .await
+    .unwrap();
+    let (created, duplicate, short) = output;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&created.stdout).trim(),
+        "created admin admin@example.org"
+    );
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+
+    // The new admin can log in to the running portal.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = Page::parse(
+        &client
+            .get(format!("{}/admin/login", running.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let token = login.attrs("input[name=csrf_token]", "value")[0].clone();
+    let response = client
+        .post(format!("{}/admin/login", running.url))
+        .header("origin", running.url.clone())
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "admin@example.org"),
+            ("password", "correct horse battery staple"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    running.stop();
+}

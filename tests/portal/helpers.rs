@@ -152,11 +152,28 @@ impl TestApp {
 
     /// Start the real router over `db`.
     pub async fn spawn_with_pool(database: String, db: PgPool) -> Self {
+        Self::spawn_with_state(database, AppState::new(db)).await
+    }
+
+    /// Start the real router over a fresh seeded database with these session settings.
+    pub async fn spawn_with_sessions(sessions: forum_portal::config::SessionArgs) -> Self {
+        let (database, db) = seeded_database().await;
+        let mut state = AppState::new(db);
+        state.web = std::sync::Arc::new(forum_portal::state::WebConfig {
+            static_dir: forum_portal::state::WebConfig::source_tree_static_dir(),
+            sessions,
+        });
+        Self::spawn_with_state(database, state).await
+    }
+
+    /// Start the real router over `state`.
+    pub async fn spawn_with_state(database: String, state: AppState) -> Self {
+        let db = state.db.clone();
         let listener = forum_portal::server::bind("127.0.0.1:0".parse().unwrap())
             .await
             .expect("bind a test port");
         let addr = listener.local_addr().unwrap();
-        let app = forum_portal::app(AppState::new(db.clone()));
+        let app = forum_portal::app(state);
         tokio::spawn(forum_portal::server::serve(
             listener,
             app,

@@ -160,3 +160,33 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 /// Request extension: whether `X-Forwarded-For` is to be believed.
 #[derive(Debug, Clone, Copy)]
 pub struct TrustForwardedFor(pub bool);
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tower_sessions::MemoryStore;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_login_older_than_the_absolute_lifetime_is_not_a_login() {
+        let session = Session::new(None, Arc::new(MemoryStore::default()), None);
+        let hours_ago = |hours: i64| OffsetDateTime::now_utc().unix_timestamp() - hours * 3600;
+        let admin = |logged_in_at| SessionAdmin {
+            id: 1,
+            email: "a@example.org".into(),
+            logged_in_at,
+        };
+        session
+            .insert(ADMIN_KEY, admin(hours_ago(11)))
+            .await
+            .unwrap();
+        assert!(current_admin(&session, 12).await.unwrap().is_some());
+        session
+            .insert(ADMIN_KEY, admin(hours_ago(13)))
+            .await
+            .unwrap();
+        assert!(current_admin(&session, 12).await.unwrap().is_none());
+    }
+}
