@@ -35,20 +35,22 @@ impl Agreement {
     }
 }
 
-/// The agreement query's head; callers append conditions with `concat!`.
+/// The agreement query's head; callers append conditions with `concat!` and bind `$1`:
+/// whether drafts are included.
 macro_rules! agreement_select {
     () => {
         "SELECT a.id, a.slug, a.title, a.kind, a.signed_on, a.description, a.establishes, a.source_id,
                 p.slug AS announced_by_slug, p.name AS announced_by_name
          FROM agreements a
          LEFT JOIN people p ON p.id = a.announced_by_id AND p.published
-         WHERE a.published"
+         WHERE (a.published OR $1)"
     };
 }
 
 /// Published agreements with their parties.
 pub async fn list_published(db: &mut PgConnection) -> sqlx::Result<Vec<Agreement>> {
     let agreements = sqlx::query_as(concat!(agreement_select!(), " ORDER BY a.position, a.id"))
+        .bind(false)
         .fetch_all(&mut *db)
         .await?;
     with_parties(db, agreements).await
@@ -61,9 +63,10 @@ pub async fn list_for_organisation(
 ) -> sqlx::Result<Vec<Agreement>> {
     let agreements = sqlx::query_as(concat!(
         agreement_select!(),
-        " AND EXISTS (SELECT 1 FROM agreement_parties ap WHERE ap.agreement_id = a.id AND ap.organisation_id = $1)
+        " AND EXISTS (SELECT 1 FROM agreement_parties ap WHERE ap.agreement_id = a.id AND ap.organisation_id = $2)
           ORDER BY a.position, a.id"
     ))
+    .bind(false)
     .bind(organisation_id)
     .fetch_all(&mut *db)
     .await?;
@@ -77,18 +80,24 @@ pub async fn list_announced_by(
 ) -> sqlx::Result<Vec<Agreement>> {
     let agreements = sqlx::query_as(concat!(
         agreement_select!(),
-        " AND a.announced_by_id = $1 ORDER BY a.position, a.id"
+        " AND a.announced_by_id = $2 ORDER BY a.position, a.id"
     ))
+    .bind(false)
     .bind(person_id)
     .fetch_all(&mut *db)
     .await?;
     with_parties(db, agreements).await
 }
 
-/// A published agreement by slug, with its parties.
-pub async fn find_published(db: &mut PgConnection, slug: &str) -> sqlx::Result<Option<Agreement>> {
+/// An agreement by slug (a draft only when `visibility` allows), with its parties.
+pub async fn find(
+    db: &mut PgConnection,
+    slug: &str,
+    visibility: super::Visibility,
+) -> sqlx::Result<Option<Agreement>> {
     let agreement: Option<Agreement> =
-        sqlx::query_as(concat!(agreement_select!(), " AND a.slug = $1"))
+        sqlx::query_as(concat!(agreement_select!(), " AND a.slug = $2"))
+            .bind(visibility.includes_drafts())
             .bind(slug)
             .fetch_optional(&mut *db)
             .await?;

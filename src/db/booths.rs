@@ -52,12 +52,24 @@ pub async fn list_published(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Booth>>
     .await
 }
 
-/// A published booth by slug.
-pub async fn find_published(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Booth>> {
-    sqlx::query_as(concat!(booth_select!(), " AND b.slug = $1"))
-        .bind(slug)
-        .fetch_optional(db)
-        .await
+/// A booth by slug (a draft, or one of a draft organisation, only when `visibility` allows).
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    slug: &str,
+    visibility: super::Visibility,
+) -> sqlx::Result<Option<Booth>> {
+    sqlx::query_as(
+        "SELECT b.slug, b.booth_label, b.hall, b.note, b.source_id,
+                o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
+                o.country AS organisation_country
+         FROM booths b
+         JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.slug = $1 AND ((b.published AND o.published) OR $2)",
+    )
+    .bind(slug)
+    .bind(visibility.includes_drafts())
+    .fetch_optional(db)
+    .await
 }
 
 /// The published booth of an organisation, if it has one.

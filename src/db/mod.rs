@@ -19,6 +19,21 @@ pub mod sources;
 
 use crate::domain::LocalizedText;
 
+/// Whether a lookup may return drafts: visitors see published entries only; an admin's
+/// preview sees drafts too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Published,
+    IncludingDrafts,
+}
+
+impl Visibility {
+    /// The value bound to the `(published OR $n)` condition of lookups.
+    pub fn includes_drafts(self) -> bool {
+        self == Self::IncludingDrafts
+    }
+}
+
 /// Just enough of an organisation to name and link it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrganisationRef {

@@ -90,16 +90,18 @@ pub async fn published_countries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Co
     Ok(codes.into_iter().map(Country::from).collect())
 }
 
-/// A published organisation by slug.
-pub async fn find_published(
+/// An organisation by slug (a draft only when `visibility` allows).
+pub async fn find(
     db: impl PgExecutor<'_>,
     slug: &str,
+    visibility: super::Visibility,
 ) -> sqlx::Result<Option<Organisation>> {
     sqlx::query_as(
         "SELECT id, slug, name, short_name, country, kind, description, website, source_id
-         FROM organisations WHERE slug = $1 AND published",
+         FROM organisations WHERE slug = $1 AND (published OR $2)",
     )
     .bind(slug)
+    .bind(visibility.includes_drafts())
     .fetch_optional(db)
     .await
 }

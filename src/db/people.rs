@@ -77,13 +77,18 @@ pub async fn list_for_organisation(
     .await
 }
 
-/// A published person by slug.
-pub async fn find_published(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Person>> {
+/// A person by slug (a draft only when `visibility` allows).
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    slug: &str,
+    visibility: super::Visibility,
+) -> sqlx::Result<Option<Person>> {
     sqlx::query_as(
         "SELECT id, slug, name, role, bio, photo_url, organisation_id, source_id
-         FROM people WHERE slug = $1 AND published",
+         FROM people WHERE slug = $1 AND (published OR $2)",
     )
     .bind(slug)
+    .bind(visibility.includes_drafts())
     .fetch_optional(db)
     .await
 }

@@ -32,6 +32,8 @@ pub struct PageMeta {
     /// The meta description (what search engines show).
     pub description: String,
     section: Option<Section>,
+    /// An admin's preview, which may show drafts: the layout says so.
+    pub preview: bool,
 }
 
 impl PageMeta {
@@ -45,7 +47,14 @@ impl PageMeta {
             title: title.into(),
             description: description.into(),
             section,
+            preview: false,
         }
+    }
+
+    /// Mark the page as an admin's preview (or not).
+    pub fn preview(mut self, preview: bool) -> Self {
+        self.preview = preview;
+        self
     }
 
     /// Whether the navigation link with this key (`"speakers"`, ...) is the current section.

@@ -395,6 +395,17 @@ async fn drafts_are_hidden_publicly_but_marked_and_previewable_in_the_admin() {
         .await;
     let page = app.page(&edit, StatusCode::OK).await;
     assert_eq!(page.text("h1 .badge--draft"), "Draft");
+    let preview = page.attrs("a[href$=preview]", "href");
+    assert_eq!(preview.len(), 1);
+    let preview = app.page(&preview[0], StatusCode::OK).await;
+    assert_eq!(preview.text("article h1"), "Draft Person");
+    assert!(preview.text(".preview-banner").contains("Admin preview"));
+    // The preview is the admin's: a visitor without a session is sent to log in.
+    let visitor = app.other_client();
+    assert_eq!(
+        visitor.get(&format!("{edit}/preview")).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let list = app
         .page("/admin/people?f_published=draft", StatusCode::OK)
         .await;

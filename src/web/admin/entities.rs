@@ -669,6 +669,42 @@ async fn conflict(
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
+// ----- preview -----
+
+/// The entry's public page as visitors will see it once published (drafts shown, and marked).
+pub async fn preview(
+    State(state): State<AppState>,
+    Path((key, id)): Path<(String, String)>,
+) -> Result<Response> {
+    use crate::db::Visibility::IncludingDrafts;
+    use crate::web::public::{agreements, exhibitors, organisations, speakers};
+    let spec = entity(&key)?;
+    let id = entry_id(&id)?;
+    let row = entities::load(&state.db, spec.sql, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let slug = row
+        .get("slug")
+        .and_then(Value::as_str)
+        .ok_or(AppError::NotFound)?
+        .to_owned();
+    Ok(match spec.key {
+        "people" => speakers::page(&state, &slug, IncludingDrafts)
+            .await?
+            .into_response(),
+        "organisations" => organisations::page(&state, &slug, IncludingDrafts)
+            .await?
+            .into_response(),
+        "agreements" => agreements::page(&state, &slug, IncludingDrafts)
+            .await?
+            .into_response(),
+        "booths" => exhibitors::page(&state, &slug, IncludingDrafts)
+            .await?
+            .into_response(),
+        _ => return Err(AppError::NotFound),
+    })
+}
+
 // ----- delete -----
 
 #[derive(Template, WebTemplate)]

@@ -41,6 +41,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(entities::confirm_delete).post(entities::delete),
         )
         .route("/admin/{entity}/{id}/history", get(entities::history))
+        .route("/admin/{entity}/{id}/preview", get(entities::preview))
         .route(
             "/admin/{entity}/{id}/revert/{history_id}",
             post(entities::revert),

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 
 use crate::db::agreements::Agreement;
 use crate::db::sources::Source;
-use crate::db::{self};
+use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
@@ -45,9 +45,13 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<AgreementPage> {
-    let slug = super::checked_slug(&slug)?;
+    page(&state, super::checked_slug(&slug)?, Visibility::Published).await
+}
+
+/// The page of the agreement with `slug`; a draft only for an admin's preview (marked as such).
+pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<AgreementPage> {
     let mut conn = state.db.acquire().await?;
-    let agreement = db::agreements::find_published(&mut conn, slug)
+    let agreement = db::agreements::find(&mut conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
     let source = super::source_of(&mut *conn, agreement.source_id).await?;
@@ -62,7 +66,8 @@ pub async fn show(
         )
     };
     Ok(AgreementPage {
-        meta: PageMeta::new(agreement.title.en(), description, Some(Section::Agreements)),
+        meta: PageMeta::new(agreement.title.en(), description, Some(Section::Agreements))
+            .preview(visibility.includes_drafts()),
         agreement,
         source,
     })

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 
 use crate::db::booths::Booth;
 use crate::db::sources::Source;
-use crate::db::{self};
+use crate::db::{self, Visibility};
 use crate::domain::Country;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -51,9 +51,13 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<ExhibitorPage> {
-    let slug = super::checked_slug(&slug)?;
+    page(&state, super::checked_slug(&slug)?, Visibility::Published).await
+}
+
+/// The page of the booth with `slug`; a draft only for an admin's preview (marked as such).
+pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<ExhibitorPage> {
     let mut conn = state.db.acquire().await?;
-    let booth = db::booths::find_published(&mut *conn, slug)
+    let booth = db::booths::find(&mut *conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
     let source = super::source_of(&mut *conn, booth.source_id).await?;
@@ -63,7 +67,8 @@ pub async fn show(
             format!("{name} booth at CIFTIS"),
             format!("{name}'s exhibitor booth at CIFTIS 2023, Beijing."),
             Some(Section::Exhibitors),
-        ),
+        )
+        .preview(visibility.includes_drafts()),
         booth,
         source,
     })

@@ -1,10 +1,10 @@
 //! The pages visitors read.
 
-mod agreements;
-mod exhibitors;
+pub(crate) mod agreements;
+pub(crate) mod exhibitors;
 mod home;
-mod organisations;
-mod speakers;
+pub(crate) mod organisations;
+pub(crate) mod speakers;
 
 use axum::Router;
 use axum::routing::get;

@@ -10,7 +10,7 @@ use crate::db::booths::Booth;
 use crate::db::organisations::{Organisation, OrganisationFilter, OrganisationSummary};
 use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
-use crate::db::{self};
+use crate::db::{self, Visibility};
 use crate::domain::{Country, OrganisationKind};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -164,9 +164,17 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<OrganisationPage> {
-    let slug = super::checked_slug(&slug)?;
+    page(&state, super::checked_slug(&slug)?, Visibility::Published).await
+}
+
+/// The page of the organisation with `slug`; a draft only for an admin's preview (marked as such).
+pub async fn page(
+    state: &AppState,
+    slug: &str,
+    visibility: Visibility,
+) -> Result<OrganisationPage> {
     let mut conn = state.db.acquire().await?;
-    let organisation = db::organisations::find_published(&mut *conn, slug)
+    let organisation = db::organisations::find(&mut *conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
     let people = db::people::list_for_organisation(&mut *conn, organisation.id).await?;
@@ -185,7 +193,8 @@ pub async fn show(
             organisation.display_name(),
             description,
             Some(Section::Organisations),
-        ),
+        )
+        .preview(visibility.includes_drafts()),
         organisation,
         people,
         agreements,

@@ -10,7 +10,7 @@ use crate::db::organisations::Organisation;
 use crate::db::people::{Person, PersonSummary};
 use crate::db::quotes::Quote;
 use crate::db::sources::Source;
-use crate::db::{self};
+use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
@@ -49,9 +49,13 @@ pub struct SpeakerPage {
 
 /// One speaker's page.
 pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<SpeakerPage> {
-    let slug = super::checked_slug(&slug)?;
+    page(&state, super::checked_slug(&slug)?, Visibility::Published).await
+}
+
+/// The page of the speaker with `slug`; a draft only for an admin's preview (marked as such).
+pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<SpeakerPage> {
     let mut conn = state.db.acquire().await?;
-    let person = db::people::find_published(&mut *conn, slug)
+    let person = db::people::find(&mut *conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
     let organisation = match person.organisation_id {
@@ -82,7 +86,8 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
             )
         },
         Some(Section::Speakers),
-    );
+    )
+    .preview(visibility.includes_drafts());
     Ok(SpeakerPage {
         meta,
         person,
