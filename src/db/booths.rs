@@ -30,15 +30,16 @@ impl Booth {
     }
 }
 
-/// The booth query's head: only booths whose organisation is published too.
+/// The booth query's head; callers bind `$1`: whether drafts (booths, or booths of draft
+/// organisations) are included.
 macro_rules! booth_select {
     () => {
         "SELECT b.slug, b.booth_label, b.hall, b.note, b.source_id,
                 o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
                 o.country AS organisation_country
          FROM booths b
-         JOIN organisations o ON o.id = b.organisation_id AND o.published
-         WHERE b.published"
+         JOIN organisations o ON o.id = b.organisation_id
+         WHERE ((b.published AND o.published) OR $1)"
     };
 }
 
@@ -48,6 +49,7 @@ pub async fn list_published(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Booth>>
         booth_select!(),
         " ORDER BY b.position, o.name->>'en'"
     ))
+    .bind(false)
     .fetch_all(db)
     .await
 }
@@ -58,18 +60,11 @@ pub async fn find(
     slug: &str,
     visibility: super::Visibility,
 ) -> sqlx::Result<Option<Booth>> {
-    sqlx::query_as(
-        "SELECT b.slug, b.booth_label, b.hall, b.note, b.source_id,
-                o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
-                o.country AS organisation_country
-         FROM booths b
-         JOIN organisations o ON o.id = b.organisation_id
-         WHERE b.slug = $1 AND ((b.published AND o.published) OR $2)",
-    )
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(concat!(booth_select!(), " AND b.slug = $2"))
+        .bind(visibility.includes_drafts())
+        .bind(slug)
+        .fetch_optional(db)
+        .await
 }
 
 /// The published booth of an organisation, if it has one.
@@ -77,7 +72,8 @@ pub async fn find_for_organisation(
     db: impl PgExecutor<'_>,
     organisation_id: i64,
 ) -> sqlx::Result<Option<Booth>> {
-    sqlx::query_as(concat!(booth_select!(), " AND b.organisation_id = $1"))
+    sqlx::query_as(concat!(booth_select!(), " AND b.organisation_id = $2"))
+        .bind(false)
         .bind(organisation_id)
         .fetch_optional(db)
         .await

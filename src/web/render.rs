@@ -107,6 +107,17 @@ pub fn date_range(start: impl DateLike, end: impl DateLike) -> String {
     }
 }
 
+/// "5 September 2023, 14:05 UTC": when something happened, for the admin's history.
+pub fn date_time(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        long_date(at.date()),
+        at.hour(),
+        at.minute()
+    )
+}
+
 /// The ISO form for `<time datetime>`.
 pub fn iso_date(date: impl DateLike) -> String {
     let date = date.to_date();

@@ -14,7 +14,7 @@ use super::spec::{self, EntitySpec};
 use crate::db::{entities, history};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::render::long_date;
+use crate::web::render::date_time;
 
 /// One entity's line on the dashboard.
 pub struct CountView {
@@ -85,17 +85,7 @@ pub async fn show(
                 }
                 .to_owned(),
                 by: entry.admin_email.unwrap_or_else(|| "the system".to_owned()),
-                at: format!(
-                    "{} {}",
-                    long_date(entry.at.date()),
-                    entry
-                        .at
-                        .time()
-                        .to_string()
-                        .chars()
-                        .take(5)
-                        .collect::<String>()
-                ),
+                at: date_time(entry.at),
             })
         })
         .collect();

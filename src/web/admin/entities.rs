@@ -20,7 +20,7 @@ use super::{CurrentAdmin, session};
 use crate::db::{self, entities, history};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::web::render::long_date;
+use crate::web::render::{date_time, long_date};
 
 /// Look up the entity named in the path.
 fn entity(key: &str) -> Result<&'static EntitySpec> {
@@ -513,28 +513,28 @@ pub async fn update(
 
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, admin.0.id, None).await?;
-    match save(&mut tx, spec, id, version, &parsed).await {
-        Ok(true) => {}
+    let errors = match save(&mut tx, spec, id, version, &parsed).await {
+        Ok(true) => None,
         Ok(false) => {
             drop(tx);
             return conflict(&state, &session, &admin, spec, id, &raw, &parsed, &choices).await;
         }
-        Err(error) => {
-            drop(tx);
-            let errors = constraint_errors(spec, error)?;
-            return invalid(
-                &session,
-                &admin,
-                spec,
-                Some(id),
-                version,
-                Some(&current),
-                &raw,
-                errors,
-                &choices,
-            )
-            .await;
-        }
+        Err(error) => Some(constraint_errors(spec, error)?),
+    };
+    if let Some(errors) = errors {
+        drop(tx);
+        return invalid(
+            &session,
+            &admin,
+            spec,
+            Some(id),
+            version,
+            Some(&current),
+            &raw,
+            errors,
+            &choices,
+        )
+        .await;
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "updated");
@@ -646,7 +646,7 @@ async fn conflict(
             format!(
                 "{} at {}",
                 entry.admin_email.as_deref().unwrap_or("someone"),
-                entry.at.to_string().chars().take(19).collect::<String>()
+                date_time(entry.at)
             )
         })
         .unwrap_or_else(|| "someone".to_owned());
@@ -891,17 +891,7 @@ pub async fn history(
                     .admin_email
                     .clone()
                     .unwrap_or_else(|| "the system".to_owned()),
-                at: format!(
-                    "{} {}",
-                    long_date(entry.at.date()),
-                    entry
-                        .at
-                        .time()
-                        .to_string()
-                        .chars()
-                        .take(8)
-                        .collect::<String>()
-                ),
+                at: date_time(entry.at),
                 note: entry.note.clone(),
                 can_revert: current.is_some()
                     && after.is_some()
