@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::i18n::Locale;
 use crate::web::render::PageMeta;
 
 /// Everything a request can fail with.
@@ -56,17 +57,18 @@ pub struct ErrorPage {
 impl ErrorPage {
     /// The page for `status`, with a message for the user (never internal detail).
     pub fn new(status: StatusCode, message: String) -> Self {
-        let heading = match status {
-            StatusCode::NOT_FOUND => "Page not found",
-            StatusCode::BAD_REQUEST => "That request could not be understood",
-            StatusCode::FORBIDDEN => "That request was refused",
-            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            StatusCode::METHOD_NOT_ALLOWED => "That action is not possible here",
-            StatusCode::PAYLOAD_TOO_LARGE => "That request is too large",
-            StatusCode::REQUEST_TIMEOUT => "That took too long",
-            StatusCode::SERVICE_UNAVAILABLE => "The portal is busy",
-            _ => "Something went wrong",
-        };
+        let lang = Locale::current().lang;
+        let heading = lang.t(match status {
+            StatusCode::NOT_FOUND => "error.not_found",
+            StatusCode::BAD_REQUEST => "error.bad_request",
+            StatusCode::FORBIDDEN => "error.forbidden",
+            StatusCode::TOO_MANY_REQUESTS => "error.too_many",
+            StatusCode::METHOD_NOT_ALLOWED => "error.method",
+            StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+            StatusCode::REQUEST_TIMEOUT => "error.timeout",
+            StatusCode::SERVICE_UNAVAILABLE => "error.busy",
+            _ => "error.internal",
+        });
         Self {
             meta: PageMeta::new(heading, heading, None),
             status: status.as_u16(),
@@ -90,6 +92,7 @@ impl ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let lang = Locale::current().lang;
         let message = match &self {
             Self::NotFound => {
                 "There is no page at this address. It may have moved, or the link may have a typo."
@@ -107,7 +110,7 @@ impl IntoResponse for AppError {
             }
             Self::Database(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
-                "The portal could not show this page because of a problem on our side. It has been logged; please try again later.".to_owned()
+                lang.t("error.internal.message").to_owned()
             }
         };
         ErrorPage::new(status, message).into_response_with(status)

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;
+pub mod i18n;
 pub mod server;
 pub mod state;
 pub mod telemetry;

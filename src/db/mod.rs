@@ -47,6 +47,11 @@ impl OrganisationRef {
     pub fn display_name(&self) -> String {
         display_organisation_name(&self.name, self.short_name.as_deref())
     }
+
+    /// The display name in `lang` (its own version of the name, else English).
+    pub fn display_name_in(&self, lang: impl crate::i18n::AsLang) -> String {
+        display_name_in(&self.name, self.short_name.as_deref(), lang.as_lang())
+    }
 }
 
 /// Just enough of a person to name and link them.
@@ -54,6 +59,19 @@ impl OrganisationRef {
 pub struct PersonRef {
     pub slug: String,
     pub name: LocalizedText,
+}
+
+/// An organisation's name in `lang` with its acronym.
+pub fn display_name_in(
+    name: &LocalizedText,
+    short_name: Option<&str>,
+    lang: crate::i18n::Lang,
+) -> String {
+    let name = name.plain(lang);
+    match short_name {
+        Some(short) if !name.contains(short) => format!("{name} ({short})"),
+        _ => name.to_owned(),
+    }
 }
 
 /// An organisation's name with its acronym, as the report writes it.

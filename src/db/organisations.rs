@@ -33,6 +33,11 @@ pub struct Organisation {
 macro_rules! organisation_accessors {
     ($type:ty) => {
         impl $type {
+            /// The name with its acronym, in `lang`.
+            pub fn display_name_in(&self, lang: impl crate::i18n::AsLang) -> String {
+                super::display_name_in(&self.name, self.short_name.as_deref(), lang.as_lang())
+            }
+
             /// The name with its acronym.
             pub fn display_name(&self) -> String {
                 super::display_organisation_name(&self.name, self.short_name.as_deref())

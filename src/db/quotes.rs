@@ -17,10 +17,11 @@ impl Quote {
         self.kind == "direct"
     }
 
-    /// The paragraphs of the quote (the source separates them with blank lines).
-    pub fn paragraphs(&self) -> Vec<&str> {
+    /// The paragraphs of the quote in `lang` (else English); the source separates them
+    /// with blank lines.
+    pub fn paragraphs(&self, lang: impl crate::i18n::AsLang) -> Vec<&str> {
         self.body
-            .en()
+            .plain(lang)
             .split("\n\n")
             .map(str::trim)
             .filter(|p| !p.is_empty())

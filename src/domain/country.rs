@@ -34,6 +34,15 @@ impl Country {
     }
 }
 
+impl Country {
+    /// The country's name in `lang` (the code where the catalogues have no name).
+    pub fn name_in(&self, lang: impl crate::i18n::AsLang) -> String {
+        lang.as_lang()
+            .t_opt(&format!("country.{}", self.0))
+            .map_or_else(|| self.0.clone(), str::to_owned)
+    }
+}
+
 impl From<String> for Country {
     fn from(code: String) -> Self {
         Self(code)

@@ -84,3 +84,131 @@ mod sql {
         }
     }
 }
+
+mod display {
+    //! Showing a [`LocalizedText`] in a page's language, with the English fallback marked.
+
+    use std::fmt;
+
+    use super::LocalizedText;
+    use crate::i18n::{AsLang, Lang};
+
+    impl LocalizedText {
+        /// The text to show in `lang`: its own version, else English.
+        pub fn plain(&self, lang: impl AsLang) -> &str {
+            self.get(lang.as_lang().code()).unwrap_or_else(|| self.en())
+        }
+
+        /// Whether `lang` has no version of its own, so English is shown instead.
+        pub fn is_fallback(&self, lang: impl AsLang) -> bool {
+            let lang = lang.as_lang();
+            lang != Lang::En && self.get(lang.code()).is_none()
+        }
+
+        /// Descriptive text for a page in `lang`. A missing version shows the English one
+        /// inside `lang="en"` with a visible "in English" marker.
+        pub fn t(&self, lang: impl AsLang) -> Shown<'_> {
+            let lang = lang.as_lang();
+            Shown {
+                text: self.plain(lang),
+                fallback: self.is_fallback(lang).then(|| lang.t("content.in_english")),
+                isolate: false,
+            }
+        }
+
+        /// A name for a page in `lang`: isolated with `<bdi>` so a Latin name never scrambles
+        /// a right-to-left sentence; a missing version is marked `lang="en"` only (a name in
+        /// Latin letters is not a translation that is missing).
+        pub fn name(&self, lang: impl AsLang) -> Shown<'_> {
+            let lang = lang.as_lang();
+            Shown {
+                text: self.plain(lang),
+                fallback: self.is_fallback(lang).then_some(""),
+                isolate: true,
+            }
+        }
+    }
+
+    /// Text ready for a template: it writes its own, escaped, markup.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Shown<'a> {
+        text: &'a str,
+        /// `Some(marker)` when English stands in for a missing version.
+        fallback: Option<&'static str>,
+        isolate: bool,
+    }
+
+    impl fmt::Display for Shown<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let element = if self.isolate { "bdi" } else { "span" };
+            match self.fallback {
+                None if self.isolate => {
+                    f.write_str("<bdi>")?;
+                    write_escaped(f, self.text)?;
+                    f.write_str("</bdi>")
+                }
+                None => write_escaped(f, self.text),
+                Some(marker) => {
+                    write!(f, "<{element} lang=\"en\" dir=\"ltr\">")?;
+                    write_escaped(f, self.text)?;
+                    write!(f, "</{element}>")?;
+                    if !marker.is_empty() {
+                        f.write_str(" <small class=\"in-english\">(")?;
+                        write_escaped(f, marker)?;
+                        f.write_str(")</small>")?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    // `Shown` escapes everything it writes that came from content (see `write_escaped`),
+    // so askama must not escape its markup a second time.
+    impl askama::filters::HtmlSafe for Shown<'_> {}
+
+    /// HTML-escape `text` (the five characters that matter in text and attribute values).
+    fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+        let mut rest = text;
+        while let Some(position) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..position])?;
+            f.write_str(match rest.as_bytes()[position] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[position + 1..];
+        }
+        f.write_str(rest)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn fallback_is_marked_and_content_is_escaped() {
+            let text = LocalizedText::english("<b>Tom & Jerry</b>");
+            assert_eq!(
+                text.t(Lang::En).to_string(),
+                "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;"
+            );
+            assert_eq!(
+                text.t(Lang::Zh).to_string(),
+                "<span lang=\"en\" dir=\"ltr\">&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</span> <small class=\"in-english\">(英文)</small>"
+            );
+            assert_eq!(
+                text.name(Lang::Ur).to_string(),
+                "<bdi lang=\"en\" dir=\"ltr\">&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</bdi>"
+            );
+            let translated: LocalizedText =
+                serde_json::from_str(r#"{"en": "Beijing", "zh": "北京"}"#).unwrap();
+            assert_eq!(translated.t(Lang::Zh).to_string(), "北京");
+            assert_eq!(translated.name(Lang::Zh).to_string(), "<bdi>北京</bdi>");
+        }
+    }
+}
+
+pub use display::Shown;

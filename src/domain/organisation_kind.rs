@@ -68,6 +68,22 @@ impl OrganisationKind {
     }
 }
 
+impl OrganisationKind {
+    /// A heading for a group of this kind, in `lang`.
+    pub fn plural_in(self, lang: impl crate::i18n::AsLang) -> &'static str {
+        lang.as_lang()
+            .t_opt(&format!("kind.{}.plural", self.as_str()))
+            .unwrap_or_else(|| self.label())
+    }
+
+    /// The kind of one organisation, in `lang`.
+    pub fn singular_in(self, lang: impl crate::i18n::AsLang) -> &'static str {
+        lang.as_lang()
+            .t_opt(&format!("kind.{}", self.as_str()))
+            .unwrap_or_else(|| self.singular())
+    }
+}
+
 impl fmt::Display for OrganisationKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.singular())

@@ -8,7 +8,10 @@ pub mod render;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -17,6 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::state::AppState;
 
 /// Largest request body accepted (forms are small).
@@ -46,7 +50,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async {
             crate::error::ErrorPage::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "This address does not accept that kind of request.".to_owned(),
+                Locale::current().lang.t("error.method.message").to_owned(),
             )
             .into_response_with(StatusCode::METHOD_NOT_ALLOWED)
         })
@@ -67,7 +71,55 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(with_locale))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Name of the cookie that remembers the visitor's language for `/`.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+/// Handle the request in the language its path names, and remember that language (for `/`)
+/// when a visitor reads a public page in it.
+async fn with_locale(request: Request, next: Next) -> Response {
+    let locale = Locale::from_path(request.uri().path());
+    let lang = locale.lang;
+    let is_page = request.method() == axum::http::Method::GET
+        && !["/admin", "/static", "/healthz", "/readyz"]
+            .iter()
+            .any(|area| locale.path.starts_with(area));
+    let remembered = cookie_value(request.headers(), LANGUAGE_COOKIE);
+    let mut response = locale.scope(next.run(request)).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_page
+        && is_html
+        && response.status().is_success()
+        && remembered.as_deref() != Some(lang.code())
+    {
+        let cookie = format!(
+            "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// A header every response carries unless the handler set its own.

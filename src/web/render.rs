@@ -2,6 +2,8 @@
 
 use time::Date;
 
+use crate::i18n::{Lang, Locale};
+
 /// The parts of the navigation a page can belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -24,7 +26,15 @@ impl Section {
     }
 }
 
-/// Title, description and place in the navigation, read by `base.html`.
+/// The same page in one language, for the switcher and `hreflang` links.
+#[derive(Debug, Clone)]
+pub struct Alternate {
+    pub lang: Lang,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Title, description, language and place in the navigation, read by `base.html`.
 #[derive(Debug, Clone)]
 pub struct PageMeta {
     /// The page's own title; the layout appends the site name.
@@ -34,21 +44,56 @@ pub struct PageMeta {
     section: Option<Section>,
     /// An admin's preview, which may show drafts: the layout says so.
     pub preview: bool,
+    /// The page's language.
+    pub lang: Lang,
+    /// The page's path without its language prefix.
+    path: String,
 }
 
 impl PageMeta {
-    /// Metadata of a page in `section` (or none).
+    /// Metadata of a page in `section` (or none). The language and path come from the
+    /// request being handled.
     pub fn new(
         title: impl Into<String>,
         description: impl Into<String>,
         section: Option<Section>,
     ) -> Self {
+        let locale = Locale::current();
         Self {
             title: title.into(),
             description: description.into(),
             section,
             preview: false,
+            lang: locale.lang,
+            path: locale.path,
         }
+    }
+
+    /// Interface text in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// A link to the language-neutral `path` in the page's language (`/speakers` → `/zh/speakers`).
+    pub fn href(&self, path: &str) -> String {
+        self.lang.href(path)
+    }
+
+    /// A date in the page's language.
+    pub fn date(&self, date: impl DateLike) -> String {
+        self.lang.long_date(date)
+    }
+
+    /// This page in every language.
+    pub fn alternates(&self) -> Vec<Alternate> {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| Alternate {
+                lang,
+                href: lang.href(&self.path),
+                current: lang == self.lang,
+            })
+            .collect()
     }
 
     /// Mark the page as an admin's preview (or not).

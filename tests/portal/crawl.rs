@@ -82,6 +82,12 @@ async fn every_internal_link_from_home_resolves_and_every_page_is_well_formed() 
         "/agreements/zbra-beijing-time-honored-brands",
         "/exhibitors/stza",
         "/static/css/site.css",
+        "/zh",
+        "/ur",
+        "/zh/speakers/moin-ul-haque",
+        "/ur/agreements/zbra-beijing-time-honored-brands",
+        "/ur/exhibitors/fb-enterprises",
+        "/static/css/fonts-ur.css",
     ] {
         assert!(
             seen.contains(expected),
@@ -92,7 +98,22 @@ async fn every_internal_link_from_home_resolves_and_every_page_is_well_formed() 
 
 fn assert_well_formed(path: &str, page: &Page) {
     assert_eq!(page.count("h1"), 1, "{path}: one h1");
-    assert_eq!(page.attrs("html", "lang"), ["en"], "{path}: html lang");
+    let (lang, dir) = if path == "/zh" || path.starts_with("/zh/") {
+        ("zh-Hans", "ltr")
+    } else if path == "/ur" || path.starts_with("/ur/") {
+        ("ur", "rtl")
+    } else {
+        ("en", "ltr")
+    };
+    assert_eq!(page.attrs("html", "lang"), [lang], "{path}: html lang");
+    assert_eq!(page.attrs("html", "dir"), [dir], "{path}: html dir");
+    let alternates = page.attrs("link[rel=alternate][hreflang]", "hreflang");
+    assert_eq!(
+        alternates,
+        ["en", "zh-Hans", "ur", "x-default"],
+        "{path}: hreflang links"
+    );
+    assert_eq!(page.count(".lang-switch a"), 3, "{path}: language switcher");
     assert!(!page.text("title").is_empty(), "{path}: title");
     let descriptions = page.attrs("meta[name=description]", "content");
     assert!(

@@ -8,6 +8,7 @@ use crate::db::agreements::Agreement;
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
@@ -23,11 +24,14 @@ pub async fn index(State(state): State<AppState>) -> Result<AgreementsPage> {
     let mut conn = state.db.acquire().await?;
     let agreements = db::agreements::list_published(&mut conn).await?;
     Ok(AgreementsPage {
-        meta: PageMeta::new(
-            "Agreements",
-            "The strategic cooperation agreements (MOUs) signed at the China–Pakistan STI Cooperation forum, and their parties.",
-            Some(Section::Agreements),
-        ),
+        meta: {
+            let lang = Locale::current().lang;
+            PageMeta::new(
+                lang.t("agreements.title"),
+                lang.t("agreements.description"),
+                Some(Section::Agreements),
+            )
+        },
         agreements,
     })
 }
@@ -55,18 +59,20 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
         .await?
         .ok_or(AppError::NotFound)?;
     let source = super::source_of(&mut *conn, agreement.source_id).await?;
-    let parties: Vec<String> = agreement.parties.iter().map(|p| p.display_name()).collect();
+    let lang = Locale::current().lang;
+    let parties: Vec<String> = agreement
+        .parties
+        .iter()
+        .map(|p| p.display_name_in(lang))
+        .collect();
+    let title = agreement.title.plain(lang);
     let description = if parties.is_empty() {
-        format!("{}.", agreement.title.en())
+        title.to_owned()
     } else {
-        format!(
-            "{}, between {}.",
-            agreement.title.en(),
-            parties.join(" and ")
-        )
+        format!("{title}: {}", lang.and_list(&parties))
     };
     Ok(AgreementPage {
-        meta: PageMeta::new(agreement.title.en(), description, Some(Section::Agreements))
+        meta: PageMeta::new(title, description, Some(Section::Agreements))
             .preview(visibility.includes_drafts()),
         agreement,
         source,

@@ -9,6 +9,7 @@ use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::domain::Country;
 use crate::error::{AppError, Result};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
@@ -23,11 +24,14 @@ pub struct ExhibitorsPage {
 pub async fn index(State(state): State<AppState>) -> Result<ExhibitorsPage> {
     let booths = db::booths::list_published(&state.db).await?;
     Ok(ExhibitorsPage {
-        meta: PageMeta::new(
-            "Exhibitors",
-            "The Pakistani firms and authorities that opened booths at CIFTIS 2023 in Beijing to attract Chinese investors.",
-            Some(Section::Exhibitors),
-        ),
+        meta: {
+            let lang = Locale::current().lang;
+            PageMeta::new(
+                lang.t("exhibitors.title"),
+                lang.t("exhibitors.description"),
+                Some(Section::Exhibitors),
+            )
+        },
         booths,
     })
 }
@@ -61,11 +65,12 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
         .await?
         .ok_or(AppError::NotFound)?;
     let source = super::source_of(&mut *conn, booth.source_id).await?;
-    let name = booth.organisation().display_name();
+    let lang = Locale::current().lang;
+    let name = booth.organisation().display_name_in(lang);
     Ok(ExhibitorPage {
         meta: PageMeta::new(
-            format!("{name} booth at CIFTIS"),
-            format!("{name}'s exhibitor booth at CIFTIS 2023, Beijing."),
+            format!("{name} – {}", lang.t("exhibitor.title_suffix")),
+            format!("{name}: {}", lang.t("exhibitors.lead")),
             Some(Section::Exhibitors),
         )
         .preview(visibility.includes_drafts()),

@@ -3,6 +3,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::agreements::Agreement;
 use crate::db::forum::{Counts, Forum};
@@ -11,8 +13,9 @@ use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
 use crate::db::{self};
 use crate::error::Result;
+use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
-use crate::web::render::{PageMeta, Section, date_range, iso_date, long_date};
+use crate::web::render::{PageMeta, Section, iso_date};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/home.html")]
@@ -27,27 +30,56 @@ pub struct HomePage {
 }
 
 impl HomePage {
-    fn held_on(&self) -> String {
-        long_date(self.forum.held_on)
-    }
-
     fn held_on_iso(&self) -> String {
         iso_date(self.forum.held_on)
     }
 
     fn fair_dates(&self) -> Option<String> {
-        Some(date_range(
-            self.forum.fair_starts_on?,
-            self.forum.fair_ends_on?,
-        ))
+        Some(
+            self.meta
+                .lang
+                .date_range(self.forum.fair_starts_on?, self.forum.fair_ends_on?),
+        )
     }
+}
 
-    fn fair_label(&self) -> String {
-        match &self.forum.fair_short_name {
-            Some(short) => format!("{} ({short})", self.forum.fair_name.en()),
-            None => self.forum.fair_name.en().to_owned(),
+/// `/`: the English home page, unless a visitor arriving from elsewhere has chosen (cookie) or
+/// prefers (`Accept-Language`, first visit only) Chinese or Urdu: then a redirect there.
+/// Navigation inside the site never redirects, so the English page is always reachable.
+pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    let from_this_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "same-origin")
+        || match (
+            headers.get(header::REFERER).and_then(|v| v.to_str().ok()),
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(referer), Some(host)) => referer
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.split('/').next() == Some(host)),
+            _ => false,
+        };
+    let preferred = if from_this_site {
+        None
+    } else {
+        match crate::web::cookie_value(&headers, crate::web::LANGUAGE_COOKIE) {
+            Some(code) => Lang::from_code(&code),
+            None => headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::negotiate),
         }
-    }
+    };
+    let mut response = match preferred {
+        Some(lang) if lang != Lang::En => Redirect::to(&lang.href("/")).into_response(),
+        _ => show(State(state)).await?.into_response(),
+    };
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie, Sec-Fetch-Site, Referer"),
+    );
+    Ok(response)
 }
 
 /// The home page.
@@ -59,18 +91,13 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
     let agreements = db::agreements::list_published(&mut conn).await?;
     let initiatives = db::initiatives::list(&mut *conn).await?;
     let source = super::source_of(&mut *conn, forum.source_id).await?;
+    let lang = Locale::current().lang;
     let title = match &forum.subtitle {
-        Some(subtitle) => format!("{} – {}", forum.title.en(), subtitle.en()),
-        None => forum.title.en().to_owned(),
+        Some(subtitle) => format!("{} – {}", forum.title.plain(lang), subtitle.plain(lang)),
+        None => forum.title.plain(lang).to_owned(),
     };
-    let description = format!(
-        "{} forum, {}, {}: speakers, organisations, agreements signed and exhibitors at CIFTIS.",
-        forum.title.en(),
-        forum.city.en(),
-        long_date(forum.held_on)
-    );
     Ok(HomePage {
-        meta: PageMeta::new(title, description, Some(Section::Home)),
+        meta: PageMeta::new(title, lang.t("home.description"), Some(Section::Home)),
         forum,
         counts,
         speakers,

@@ -7,26 +7,49 @@ pub(crate) mod organisations;
 pub(crate) mod speakers;
 
 use axum::Router;
+use axum::response::Redirect;
 use axum::routing::get;
 
 use crate::db;
 use crate::db::sources::Source;
 use crate::domain::slug;
 use crate::error::{AppError, Result};
+use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// Every public route.
+/// Every public route, in every language: English at `/...`, the others under their prefix.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/speakers", get(speakers::index))
-        .route("/speakers/{slug}", get(speakers::show))
-        .route("/organisations", get(organisations::index))
-        .route("/organisations/{slug}", get(organisations::show))
-        .route("/agreements", get(agreements::index))
-        .route("/agreements/{slug}", get(agreements::show))
-        .route("/exhibitors", get(exhibitors::index))
-        .route("/exhibitors/{slug}", get(exhibitors::show))
+    let mut router = Router::new()
+        .route("/", get(home::root))
+        .route("/zh", get(home::show))
+        .route("/ur", get(home::show))
+        .route("/zh/", get(|| async { Redirect::permanent("/zh") }))
+        .route("/ur/", get(|| async { Redirect::permanent("/ur") }));
+    for lang in Lang::ALL {
+        let prefix = lang.prefix();
+        router = router
+            .route(&format!("{prefix}/speakers"), get(speakers::index))
+            .route(&format!("{prefix}/speakers/{{slug}}"), get(speakers::show))
+            .route(
+                &format!("{prefix}/organisations"),
+                get(organisations::index),
+            )
+            .route(
+                &format!("{prefix}/organisations/{{slug}}"),
+                get(organisations::show),
+            )
+            .route(&format!("{prefix}/agreements"), get(agreements::index))
+            .route(
+                &format!("{prefix}/agreements/{{slug}}"),
+                get(agreements::show),
+            )
+            .route(&format!("{prefix}/exhibitors"), get(exhibitors::index))
+            .route(
+                &format!("{prefix}/exhibitors/{{slug}}"),
+                get(exhibitors::show),
+            );
+    }
+    router
 }
 
 /// A slug from the path, or 404 before any query when it cannot be one.

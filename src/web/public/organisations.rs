@@ -13,6 +13,7 @@ use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::domain::{Country, OrganisationKind};
 use crate::error::{AppError, Result};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
@@ -48,15 +49,15 @@ impl FilterParams {
     }
 }
 
-/// Organisations of one country, grouped by kind.
+/// Organisations of one country (or of no stated country), grouped by kind.
 pub struct CountryGroup {
-    heading: String,
+    country: Option<Country>,
     kinds: Vec<KindGroup>,
 }
 
 /// Organisations of one kind.
 pub struct KindGroup {
-    heading: &'static str,
+    kind: OrganisationKind,
     organisations: Vec<OrganisationSummary>,
 }
 
@@ -96,11 +97,14 @@ pub async fn index(
     let countries = db::organisations::published_countries(&mut *conn).await?;
     let total = organisations.len();
     Ok(OrganisationsPage {
-        meta: PageMeta::new(
-            "Organisations",
-            "Embassies, companies, associations and authorities from Pakistan and China at the forum.",
-            Some(Section::Organisations),
-        ),
+        meta: {
+            let lang = Locale::current().lang;
+            PageMeta::new(
+                lang.t("organisations.title"),
+                lang.t("organisations.description"),
+                Some(Section::Organisations),
+            )
+        },
         groups: group(organisations),
         total,
         countries,
@@ -109,40 +113,35 @@ pub async fn index(
     })
 }
 
-/// Group a list sorted by country and kind.
+/// Group a list sorted by country, then kind.
 fn group(organisations: Vec<OrganisationSummary>) -> Vec<CountryGroup> {
     let mut groups: Vec<CountryGroup> = Vec::new();
     for organisation in organisations {
-        let heading = organisation
-            .country()
-            .map_or_else(|| "Country not stated".to_owned(), |c| c.name().to_owned());
-        if groups.last().is_none_or(|g| g.heading != heading) {
+        let country = organisation.country();
+        if groups.last().is_none_or(|g| g.country != country) {
             groups.push(CountryGroup {
-                heading,
+                country,
                 kinds: Vec::new(),
             });
         }
-        let Some(country) = groups.last_mut() else {
+        let Some(group) = groups.last_mut() else {
             continue;
         };
-        let kind = organisation.kind().label();
-        if country.kinds.last().is_none_or(|k| k.heading != kind) {
-            country.kinds.push(KindGroup {
-                heading: kind,
-                organisations: Vec::new(),
-            });
-        }
-        if let Some(group) = country.kinds.last_mut() {
-            group.organisations.push(organisation);
+        let kind = organisation.kind();
+        match group.kinds.iter_mut().find(|k| k.kind == kind) {
+            Some(existing) => existing.organisations.push(organisation),
+            None => group.kinds.push(KindGroup {
+                kind,
+                organisations: vec![organisation],
+            }),
         }
     }
     // Kinds in their display order within each country.
-    for country in &mut groups {
-        country.kinds.sort_by_key(|k| {
+    for group in &mut groups {
+        group.kinds.sort_by_key(|k| {
             OrganisationKind::ALL
                 .iter()
-                .position(|kind| kind.label() == k.heading)
-                .unwrap_or(usize::MAX)
+                .position(|kind| *kind == k.kind)
         });
     }
     groups
@@ -181,20 +180,21 @@ pub async fn page(
     let agreements = db::agreements::list_for_organisation(&mut conn, organisation.id).await?;
     let booth = db::booths::find_for_organisation(&mut *conn, organisation.id).await?;
     let source = super::source_of(&mut *conn, organisation.source_id).await?;
-    let mut description = organisation.display_name();
+    let lang = Locale::current().lang;
+    let name = organisation.display_name_in(lang);
+    let mut description = name.clone();
     if let Some(country) = organisation.country() {
-        description.push_str(&format!(", {}", country.name()));
+        description.push_str(&format!(
+            "{} {}",
+            lang.t("list.comma"),
+            country.name_in(lang)
+        ));
     }
-    description.push_str(
-        ": its people, agreements and booth at the China–Pakistan STI Cooperation forum.",
-    );
+    description.push_str(": ");
+    description.push_str(lang.t("organisation.description"));
     Ok(OrganisationPage {
-        meta: PageMeta::new(
-            organisation.display_name(),
-            description,
-            Some(Section::Organisations),
-        )
-        .preview(visibility.includes_drafts()),
+        meta: PageMeta::new(name, description, Some(Section::Organisations))
+            .preview(visibility.includes_drafts()),
         organisation,
         people,
         agreements,

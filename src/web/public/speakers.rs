@@ -12,6 +12,7 @@ use crate::db::quotes::Quote;
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
@@ -26,11 +27,14 @@ pub struct SpeakersPage {
 pub async fn index(State(state): State<AppState>) -> Result<SpeakersPage> {
     let speakers = db::people::list_published(&state.db).await?;
     Ok(SpeakersPage {
-        meta: PageMeta::new(
-            "Speakers",
-            "The speakers of the China–Pakistan Science, Technology and Innovation Cooperation forum and what they said.",
-            Some(Section::Speakers),
-        ),
+        meta: {
+            let lang = Locale::current().lang;
+            PageMeta::new(
+                lang.t("speakers.title"),
+                lang.t("speakers.description"),
+                Some(Section::Speakers),
+            )
+        },
         speakers,
     })
 }
@@ -66,28 +70,18 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let agreements = db::agreements::list_announced_by(&mut conn, person.id).await?;
     let initiatives = db::initiatives::list_mentioned_by(&mut *conn, person.id).await?;
     let source = super::source_of(&mut *conn, person.source_id).await?;
-    let role = person
-        .role
-        .as_ref()
-        .map(|r| r.en().to_owned())
-        .unwrap_or_default();
-    let meta = PageMeta::new(
-        person.name.en(),
-        if role.is_empty() {
-            format!(
-                "{} at the China–Pakistan STI Cooperation forum.",
-                person.name.en()
-            )
-        } else {
-            format!(
-                "{}, {}, at the China–Pakistan STI Cooperation forum: what they said.",
-                person.name.en(),
-                role
-            )
-        },
-        Some(Section::Speakers),
-    )
-    .preview(visibility.includes_drafts());
+    let lang = Locale::current().lang;
+    let name = person.name.plain(lang);
+    let description = match &person.role {
+        Some(role) => format!(
+            "{name}, {} – {}",
+            role.plain(lang),
+            lang.t("speaker.description")
+        ),
+        None => format!("{name} – {}", lang.t("speaker.description")),
+    };
+    let meta = PageMeta::new(name, description, Some(Section::Speakers))
+        .preview(visibility.includes_drafts());
     Ok(SpeakerPage {
         meta,
         person,
