@@ -395,7 +395,7 @@ pub async fn create(
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
     let choices = load_choices(&mut conn, spec).await?;
-    let parsed = match form::parse(spec, &raw, None, &choices) {
+    let parsed = match form::parse(spec, &raw, &choices) {
         Ok(parsed) => parsed,
         Err(errors) => {
             return invalid(
@@ -492,7 +492,7 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let choices = load_choices(&mut conn, spec).await?;
-    let parsed = match form::parse(spec, &raw, Some(&current), &choices) {
+    let parsed = match form::parse(spec, &raw, &choices) {
         Ok(parsed) => parsed,
         Err(errors) => {
             return invalid(
@@ -577,7 +577,7 @@ fn constraint_errors(spec: &EntitySpec, error: sqlx::Error) -> Result<Vec<FieldE
     let constraint = db_error.constraint().unwrap_or_default().to_owned();
     let error = match db_error.code().as_deref() {
         Some("23505") if constraint.ends_with("_slug_key") => FieldError {
-            column: "slug",
+            column: "slug".to_owned(),
             label: "Slug".to_owned(),
             message: format!(
                 "Another {} already uses this slug. Choose another.",
@@ -585,7 +585,7 @@ fn constraint_errors(spec: &EntitySpec, error: sqlx::Error) -> Result<Vec<FieldE
             ),
         },
         Some("23505") if constraint == "booths_organisation_id_key" => FieldError {
-            column: "organisation_id",
+            column: "organisation_id".to_owned(),
             label: "Organisation".to_owned(),
             message: "This organisation already has a booth. Edit that booth instead.".to_owned(),
         },

@@ -56,10 +56,11 @@ impl Choices {
     }
 }
 
-/// A problem with one field (or with the form as a whole when `column` is empty).
+/// A problem with one input (`title`, `title.zh`, ...), or with the whole form when `column`
+/// is empty.
 #[derive(Debug, Clone)]
 pub struct FieldError {
-    pub column: &'static str,
+    pub column: String,
     pub label: String,
     pub message: String,
 }
@@ -68,7 +69,7 @@ impl FieldError {
     /// An error about the whole form.
     pub fn general(message: impl Into<String>) -> Self {
         Self {
-            column: "",
+            column: String::new(),
             label: String::new(),
             message: message.into(),
         }
@@ -84,33 +85,52 @@ pub struct Parsed {
     pub parties: Vec<i64>,
 }
 
-/// What the user typed, kept to show the form again.
+/// What the user typed, kept to show the form again: by input name (`title` is the English
+/// version of a localized field, `title.zh` and `title.ur` the others).
 #[derive(Debug, Clone, Default)]
 pub struct RawValues {
-    pub fields: HashMap<&'static str, String>,
+    pub fields: HashMap<String, String>,
     pub parties: Vec<String>,
+}
+
+/// The other languages a localized field is edited in, after English: (code, label, tag, dir).
+pub const TRANSLATIONS: [(&str, &str, &str, &str); 2] = [
+    ("zh", "Chinese · 中文", "zh-Hans", "ltr"),
+    ("ur", "Urdu · اردو", "ur", "rtl"),
+];
+
+/// The input names of a field: its column, plus one per translation for localized fields.
+fn input_names(field: &Field) -> Vec<String> {
+    let mut names = vec![field.column.to_owned()];
+    if matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong) {
+        names.extend(
+            TRANSLATIONS
+                .iter()
+                .map(|(code, ..)| format!("{}.{code}", field.column)),
+        );
+    }
+    names
 }
 
 impl RawValues {
     /// The values as submitted.
     pub fn from_submission(spec: &EntitySpec, submission: &Submission) -> Self {
-        let fields = spec
-            .fields
-            .iter()
-            .map(|field| {
+        let mut fields = HashMap::new();
+        for field in spec.fields {
+            for name in input_names(field) {
                 let value = match field.kind {
                     FieldKind::Published => {
-                        if submission.get(field.column).is_some() {
+                        if submission.get(&name).is_some() {
                             "on".to_owned()
                         } else {
                             String::new()
                         }
                     }
-                    _ => submission.get(field.column).unwrap_or_default().to_owned(),
+                    _ => submission.get(&name).unwrap_or_default().to_owned(),
                 };
-                (field.column, value)
-            })
-            .collect();
+                fields.insert(name, value);
+            }
+        }
         let parties = submission
             .all("parties")
             .into_iter()
@@ -121,29 +141,35 @@ impl RawValues {
 
     /// The values of a stored row (or the defaults of a new entry when `None`).
     pub fn from_row(spec: &EntitySpec, row: Option<&Map<String, Value>>) -> Self {
-        let fields = spec
-            .fields
-            .iter()
-            .map(|field| {
-                let value = row
-                    .and_then(|row| row.get(field.column))
-                    .unwrap_or(&Value::Null);
-                let text = match (field.kind, value) {
-                    (FieldKind::Localized | FieldKind::LocalizedLong, Value::Object(map)) => map
+        let mut fields = HashMap::new();
+        for field in spec.fields {
+            let value = row
+                .and_then(|row| row.get(field.column))
+                .unwrap_or(&Value::Null);
+            let text = match (field.kind, value) {
+                (FieldKind::Localized | FieldKind::LocalizedLong, Value::Object(versions)) => {
+                    for (code, ..) in TRANSLATIONS {
+                        let version = versions
+                            .get(code)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        fields.insert(format!("{}.{code}", field.column), version.to_owned());
+                    }
+                    versions
                         .get("en")
                         .and_then(Value::as_str)
                         .unwrap_or_default()
-                        .to_owned(),
-                    (FieldKind::Published, Value::Bool(true)) => "on".to_owned(),
-                    (FieldKind::Published, _) => String::new(),
-                    (FieldKind::Position, Value::Null) => "0".to_owned(),
-                    (_, Value::String(text)) => text.clone(),
-                    (_, Value::Number(number)) => number.to_string(),
-                    _ => String::new(),
-                };
-                (field.column, text)
-            })
-            .collect();
+                        .to_owned()
+                }
+                (FieldKind::Published, Value::Bool(true)) => "on".to_owned(),
+                (FieldKind::Published, _) => String::new(),
+                (FieldKind::Position, Value::Null) => "0".to_owned(),
+                (_, Value::String(text)) => text.clone(),
+                (_, Value::Number(number)) => number.to_string(),
+                _ => String::new(),
+            };
+            fields.insert(field.column.to_owned(), text);
+        }
         let parties = row
             .and_then(|row| row.get("parties"))
             .and_then(Value::as_array)
@@ -161,26 +187,32 @@ impl RawValues {
     }
 }
 
-/// Validate every field. `current` is the stored row being edited: its other language
-/// versions of localized fields are kept.
+/// Validate every field (every language version of localized ones).
 pub fn parse(
     spec: &EntitySpec,
     raw: &RawValues,
-    current: Option<&Map<String, Value>>,
     choices: &Choices,
 ) -> Result<Parsed, Vec<FieldError>> {
     let mut values = Map::new();
     let mut errors = Vec::new();
     for field in spec.fields {
-        match parse_field(field, raw.get(field.column), current, choices) {
+        let parsed = if matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong) {
+            parse_localized(field, raw)
+        } else {
+            parse_field(field, raw.get(field.column), choices)
+                .map_err(|message| vec![(field.column.to_owned(), message)])
+        };
+        match parsed {
             Ok(value) => {
                 values.insert(field.column.to_owned(), value);
             }
-            Err(message) => errors.push(FieldError {
-                column: field.column,
-                label: field.label.to_owned(),
-                message,
-            }),
+            Err(problems) => {
+                errors.extend(problems.into_iter().map(|(column, message)| FieldError {
+                    label: input_label(field, &column),
+                    column,
+                    message,
+                }))
+            }
         }
     }
     check_date_order(spec, &values, &mut errors);
@@ -189,7 +221,7 @@ pub fn parse(
             Ok(parties) => parties,
             Err(message) => {
                 errors.push(FieldError {
-                    column: "parties",
+                    column: "parties".to_owned(),
                     label: "Parties".to_owned(),
                     message,
                 });
@@ -206,21 +238,74 @@ pub fn parse(
     }
 }
 
-fn parse_field(
-    field: &Field,
-    raw: &str,
-    current: Option<&Map<String, Value>>,
-    choices: &Choices,
-) -> Result<Value, String> {
+/// A localized field: each language version cleaned and checked; English is required when
+/// the field is, and whenever another version is given (it is what pages fall back to).
+fn parse_localized(field: &Field, raw: &RawValues) -> Result<Value, Vec<(String, String)>> {
     let multiline = matches!(field.kind, FieldKind::LocalizedLong);
+    let mut versions = Map::new();
+    let mut problems = Vec::new();
+    for (name, code) in std::iter::once((field.column.to_owned(), "en")).chain(
+        TRANSLATIONS
+            .iter()
+            .map(|(code, ..)| (format!("{}.{code}", field.column), *code)),
+    ) {
+        match clean_and_measure(raw.get(&name), multiline, field.max_chars) {
+            Ok(text) if text.is_empty() => {}
+            Ok(text) => {
+                versions.insert(code.to_owned(), Value::String(text));
+            }
+            Err(message) => problems.push((name, message)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if !versions.contains_key("en") {
+        if field.required {
+            return Err(vec![(
+                field.column.to_owned(),
+                format!("Enter a {}.", field.label.to_lowercase()),
+            )]);
+        }
+        if !versions.is_empty() {
+            return Err(vec![(
+                field.column.to_owned(),
+                "Enter the English version too: pages show it wherever a translation is missing."
+                    .to_owned(),
+            )]);
+        }
+        return Ok(Value::Null);
+    }
+    Ok(Value::Object(versions))
+}
+
+/// How an input is named in an error summary: "Title (Chinese · 中文)".
+fn input_label(field: &Field, input: &str) -> String {
+    match input.split_once('.') {
+        Some((_, code)) => {
+            let language = TRANSLATIONS
+                .iter()
+                .find(|(c, ..)| *c == code)
+                .map_or(code, |(_, label, ..)| *label);
+            format!("{} ({language})", field.label)
+        }
+        None => field.label.to_owned(),
+    }
+}
+
+fn clean_and_measure(raw: &str, multiline: bool, max_chars: usize) -> Result<String, String> {
     let text = clean(raw, multiline)?;
     let chars = text.chars().count();
-    if field.max_chars > 0 && chars > field.max_chars {
+    if max_chars > 0 && chars > max_chars {
         return Err(format!(
-            "Use at most {} characters (this has {chars}).",
-            field.max_chars
+            "Use at most {max_chars} characters (this has {chars})."
         ));
     }
+    Ok(text)
+}
+
+fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, String> {
+    let text = clean_and_measure(raw, false, field.max_chars)?;
     let empty = text.is_empty();
     if empty && field.required && !matches!(field.kind, FieldKind::Published | FieldKind::Position)
     {
@@ -232,18 +317,8 @@ fn parse_field(
         });
     }
     match field.kind {
-        FieldKind::Localized | FieldKind::LocalizedLong => {
-            if empty {
-                return Ok(Value::Null);
-            }
-            let mut versions = current
-                .and_then(|row| row.get(field.column))
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            versions.insert("en".to_owned(), Value::String(text));
-            Ok(Value::Object(versions))
-        }
+        // Handled by `parse_localized`.
+        FieldKind::Localized | FieldKind::LocalizedLong => Ok(Value::Null),
         FieldKind::Text => Ok(if empty {
             Value::Null
         } else {
@@ -355,7 +430,7 @@ fn check_date_order(spec: &EntitySpec, values: &Map<String, Value>, errors: &mut
     // ISO dates compare correctly as text.
     if start > end {
         errors.push(FieldError {
-            column: "fair_ends_on",
+            column: "fair_ends_on".to_owned(),
             label: spec.label_of("fair_ends_on"),
             message: "The fair cannot end before it starts.".to_owned(),
         });
@@ -495,8 +570,8 @@ pub struct OptionView {
 /// A form field as the template draws it.
 #[derive(Debug, Clone)]
 pub struct FieldView {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: String,
+    pub label: String,
     /// `text`, `textarea`, `select`, `checkbox`, `date`, `number` or `url`.
     pub widget: &'static str,
     pub value: String,
@@ -505,9 +580,21 @@ pub struct FieldView {
     pub error: Option<String>,
     pub hint: &'static str,
     pub max_chars: usize,
+    /// For a translation's input: its language tag and direction.
+    pub lang: Option<(&'static str, &'static str)>,
 }
 
 impl FieldView {
+    /// The language tag of a translation's input.
+    pub fn lang_tag(&self) -> Option<&'static str> {
+        self.lang.map(|(tag, _)| tag)
+    }
+
+    /// The writing direction of a translation's input.
+    pub fn lang_dir(&self) -> &'static str {
+        self.lang.map_or("ltr", |(_, dir)| dir)
+    }
+
     /// The ids the field's `aria-describedby` names (hint and error), if any.
     pub fn described_by(&self) -> String {
         let mut ids = Vec::new();
@@ -521,57 +608,70 @@ impl FieldView {
     }
 }
 
-/// The fields of `spec` with `raw` values and `errors`, ready to draw.
+/// The inputs of `spec` (three per localized field) with `raw` values and `errors`, ready to draw.
 pub fn field_views(
     spec: &EntitySpec,
     raw: &RawValues,
     errors: &[FieldError],
     choices: &Choices,
 ) -> Vec<FieldView> {
-    spec.fields
-        .iter()
-        .map(|field| {
-            let value = raw.get(field.column).to_owned();
-            let (widget, options) = match field.kind {
-                FieldKind::LocalizedLong => ("textarea", Vec::new()),
-                FieldKind::Url => ("url", Vec::new()),
-                FieldKind::Date => ("date", Vec::new()),
-                FieldKind::Published => ("checkbox", Vec::new()),
-                FieldKind::Position => ("number", Vec::new()),
-                FieldKind::Choice(options) => (
-                    "select",
-                    options
-                        .iter()
-                        .map(|(v, label)| OptionView {
-                            value: (*v).to_owned(),
-                            label: (*label).to_owned(),
-                            selected: *v == value,
-                        })
-                        .collect(),
-                ),
-                FieldKind::Reference(table) => {
-                    ("select", reference_options(choices.of(table), &value))
-                }
-                FieldKind::Localized | FieldKind::Text | FieldKind::Slug | FieldKind::Country => {
-                    ("text", Vec::new())
-                }
+    let mut views = Vec::new();
+    for field in spec.fields {
+        let (widget, options) = match field.kind {
+            FieldKind::LocalizedLong => ("textarea", Vec::new()),
+            FieldKind::Url => ("url", Vec::new()),
+            FieldKind::Date => ("date", Vec::new()),
+            FieldKind::Published => ("checkbox", Vec::new()),
+            FieldKind::Position => ("number", Vec::new()),
+            FieldKind::Choice(options) => (
+                "select",
+                options
+                    .iter()
+                    .map(|(v, label)| OptionView {
+                        value: (*v).to_owned(),
+                        label: (*label).to_owned(),
+                        selected: *v == raw.get(field.column),
+                    })
+                    .collect(),
+            ),
+            FieldKind::Reference(table) => (
+                "select",
+                reference_options(choices.of(table), raw.get(field.column)),
+            ),
+            FieldKind::Localized | FieldKind::Text | FieldKind::Slug | FieldKind::Country => {
+                ("text", Vec::new())
+            }
+        };
+        let localized = matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong);
+        for (index, name) in input_names(field).into_iter().enumerate() {
+            let translation = index.checked_sub(1).map(|i| TRANSLATIONS[i]);
+            let label = match translation {
+                Some((_, language, ..)) => format!("{} ({language})", field.label),
+                None if localized => format!("{} (English)", field.label),
+                None => field.label.to_owned(),
             };
-            FieldView {
-                name: field.column,
-                label: field.label,
+            views.push(FieldView {
+                label,
                 widget,
-                value,
-                options,
-                required: field.required,
+                value: raw.get(&name).to_owned(),
+                options: options.clone(),
+                required: field.required && translation.is_none(),
                 error: errors
                     .iter()
-                    .find(|e| e.column == field.column)
+                    .find(|e| e.column == name)
                     .map(|e| e.message.clone()),
-                hint: field.hint,
+                hint: if translation.is_none() {
+                    field.hint
+                } else {
+                    ""
+                },
                 max_chars: field.max_chars,
-            }
-        })
-        .collect()
+                lang: translation.map(|(_, _, tag, dir)| (tag, dir)),
+                name,
+            });
+        }
+    }
+    views
 }
 
 /// Options for a reference select, with the chosen one marked.
@@ -625,8 +725,8 @@ mod tests {
                 ("short_name", "a\0b"),
             ]),
         );
-        let errors = parse(spec, &raw, None, &Choices::default()).unwrap_err();
-        let columns: Vec<&str> = errors.iter().map(|e| e.column).collect();
+        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(
             columns,
             ["name", "short_name", "slug", "country", "kind", "website"]
@@ -634,12 +734,13 @@ mod tests {
     }
 
     #[test]
-    fn valid_input_is_trimmed_and_keeps_other_languages() {
+    fn valid_input_is_trimmed_and_every_language_is_kept() {
         let spec = spec::find("organisations").unwrap();
         let raw = RawValues::from_submission(
             spec,
             &submission(&[
                 ("name", "  New name "),
+                ("name.zh", " 旧 "),
                 ("slug", "new-name"),
                 ("kind", "company"),
                 ("country", "pk"),
@@ -647,9 +748,7 @@ mod tests {
                 ("published", "on"),
             ]),
         );
-        let current: Map<String, Value> =
-            serde_json::from_str(r#"{"name": {"en": "Old", "zh": "旧"}}"#).unwrap();
-        let parsed = parse(spec, &raw, Some(&current), &Choices::default()).unwrap();
+        let parsed = parse(spec, &raw, &Choices::default()).unwrap();
         assert_eq!(
             parsed.values["name"],
             serde_json::json!({"en": "New name", "zh": "旧"})
@@ -657,6 +756,32 @@ mod tests {
         assert_eq!(parsed.values["country"], "PK");
         assert_eq!(parsed.values["published"], true);
         assert_eq!(parsed.values["description"], Value::Null);
+    }
+
+    #[test]
+    fn a_translation_needs_the_english_version() {
+        let spec = spec::find("organisations").unwrap();
+        let raw = RawValues::from_submission(
+            spec,
+            &submission(&[
+                ("name", "Org"),
+                ("slug", "org"),
+                ("kind", "company"),
+                ("description.ur", "تفصیل"),
+            ]),
+        );
+        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].column, "description");
+        assert!(errors[0].message.contains("English version too"));
+        let raw =
+            RawValues::from_submission(spec, &submission(&[("name", "Org"), ("name.zh", "a\0b")]));
+        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.column == "name.zh" && e.label == "Name (Chinese · 中文)")
+        );
     }
 
     #[test]
