@@ -271,3 +271,41 @@ async fn a_second_browser_session_hits_the_conflict_page() {
     first.close().await;
     second.close().await;
 }
+
+/// Where things are on a page: the computed direction, whether the first navigation link sits
+/// to the right of the last, and whether the site name is in the right half.
+async fn layout(browser: &Browser, url: &str) -> serde_json::Value {
+    browser.client().goto(url).await.unwrap();
+    browser
+        .client()
+        .execute(
+            "const nav = document.querySelector('.site-nav');
+             const first = nav.querySelector('li:first-child a').getBoundingClientRect();
+             const last = nav.querySelector('li:last-child a').getBoundingClientRect();
+             const brand = document.querySelector('.brand').getBoundingClientRect();
+             return [getComputedStyle(document.documentElement).direction,
+                     first.left > last.left,
+                     brand.left > window.innerWidth / 2];",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_urdu_page_runs_right_to_left_with_its_navigation_from_the_right() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        layout(&browser, &app.url("/ur/speakers")).await,
+        serde_json::json!(["rtl", true, true])
+    );
+    // The same stylesheet lays English out left to right.
+    assert_eq!(
+        layout(&browser, &app.url("/speakers")).await,
+        serde_json::json!(["ltr", false, false])
+    );
+    browser.close().await;
+}

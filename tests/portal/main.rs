@@ -5,6 +5,8 @@
 
 mod helpers;
 
+mod i18n;
+
 mod admin_auth;
 mod admin_edit;
 mod binary;

@@ -9,8 +9,9 @@ use tower_sessions::Session;
 
 use super::CurrentAdmin;
 use super::context::AdminContext;
+use super::form::TRANSLATIONS;
 use super::form::{self, Choices};
-use super::spec::{self, EntitySpec};
+use super::spec::{self, EntitySpec, FieldKind};
 use crate::db::{entities, history};
 use crate::error::Result;
 use crate::state::AppState;
@@ -34,11 +35,38 @@ pub struct ChangeView {
     at: String,
 }
 
+/// A text that has an English version but none in some language.
+pub struct MissingView {
+    entity: &'static str,
+    singular: &'static str,
+    id: i64,
+    title: String,
+    field: &'static str,
+}
+
+/// How complete one language's translations are.
+pub struct CompletenessView {
+    language: &'static str,
+    translated: usize,
+    total: usize,
+    missing: Vec<MissingView>,
+}
+
+impl CompletenessView {
+    /// Whole per cent translated (100 when there is nothing to translate).
+    fn percent(&self) -> usize {
+        (self.translated * 100)
+            .checked_div(self.total)
+            .unwrap_or(100)
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/dashboard.html")]
 pub struct DashboardPage {
     ctx: AdminContext,
     counts: Vec<CountView>,
+    completeness: Vec<CompletenessView>,
     changes: Vec<ChangeView>,
 }
 
@@ -50,8 +78,21 @@ pub async fn show(
 ) -> Result<DashboardPage> {
     let mut conn = state.db.acquire().await?;
     let mut counts = Vec::new();
-    for spec in spec::ENTITIES.iter().copied().filter(|s| !s.singleton) {
+    let mut completeness: Vec<CompletenessView> = TRANSLATIONS
+        .iter()
+        .map(|(_, language, ..)| CompletenessView {
+            language,
+            translated: 0,
+            total: 0,
+            missing: Vec::new(),
+        })
+        .collect();
+    for spec in spec::ENTITIES.iter().copied() {
         let rows = entities::list(&mut *conn, spec.sql, "", &Map::new(), "id", false).await?;
+        count_translations(spec, &rows, &mut completeness);
+        if spec.singleton {
+            continue;
+        }
         let drafts = rows
             .iter()
             .filter(|(_, row)| row.get("published") == Some(&Value::Bool(false)))
@@ -92,6 +133,53 @@ pub async fn show(
     Ok(DashboardPage {
         ctx: AdminContext::load(&session, &admin).await?,
         counts,
+        completeness,
         changes,
     })
+}
+
+/// Add each localized value of `rows` that has an English version to every language's total,
+/// and to its translated count or its list of what is missing.
+fn count_translations(
+    spec: &'static EntitySpec,
+    rows: &[(i64, Map<String, Value>)],
+    completeness: &mut [CompletenessView],
+) {
+    for (id, row) in rows {
+        for field in spec
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Localized | FieldKind::LocalizedLong))
+        {
+            let Some(versions) = row.get(field.column).and_then(Value::as_object) else {
+                continue;
+            };
+            for ((code, ..), language) in TRANSLATIONS.iter().zip(completeness.iter_mut()) {
+                language.total += 1;
+                let translated = versions
+                    .get(*code)
+                    .and_then(Value::as_str)
+                    .is_some_and(|text| !text.trim().is_empty());
+                if translated {
+                    language.translated += 1;
+                } else {
+                    language.missing.push(MissingView {
+                        entity: spec.key,
+                        singular: spec.singular,
+                        id: *id,
+                        title: form::display(
+                            spec,
+                            spec.title,
+                            row.get(spec.title),
+                            &Choices::default(),
+                        )
+                        .chars()
+                        .take(60)
+                        .collect(),
+                        field: field.label,
+                    });
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,244 @@
+//! The portal in English, Chinese and Urdu: routes, direction, the switcher, locale formats,
+//! marked English fallback, language choice on `/`, and translations edited in the admin.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, location};
+
+const PAGES: [&str; 9] = [
+    "/",
+    "/speakers",
+    "/speakers/moin-ul-haque",
+    "/organisations",
+    "/organisations/nlc",
+    "/agreements",
+    "/agreements/china-pakistan-sti-center",
+    "/exhibitors",
+    "/exhibitors/pia",
+];
+
+fn localized(prefix: &str, path: &str) -> String {
+    match (prefix, path) {
+        ("", _) => path.to_owned(),
+        (_, "/") => prefix.to_owned(),
+        _ => format!("{prefix}{path}"),
+    }
+}
+
+#[tokio::test]
+async fn every_page_in_every_language_with_its_direction_and_a_switcher_to_the_same_page() {
+    let app = TestApp::spawn().await;
+    for path in PAGES {
+        for (prefix, lang, dir) in [
+            ("", "en", "ltr"),
+            ("/zh", "zh-Hans", "ltr"),
+            ("/ur", "ur", "rtl"),
+        ] {
+            let url = localized(prefix, path);
+            let page = app.page(&url, StatusCode::OK).await;
+            assert_eq!(page.attrs("html", "lang"), [lang], "{url}");
+            assert_eq!(page.attrs("html", "dir"), [dir], "{url}");
+            let switcher = page.attrs(".lang-switch a", "href");
+            assert_eq!(
+                switcher,
+                [
+                    localized("", path),
+                    localized("/zh", path),
+                    localized("/ur", path)
+                ],
+                "{url}: the switcher leads to the same page"
+            );
+            assert_eq!(
+                page.attrs(".lang-switch a[aria-current]", "href"),
+                [url.clone()],
+                "{url}"
+            );
+            assert_eq!(
+                page.attrs("link[hreflang=zh-Hans]", "href"),
+                [localized("/zh", path)],
+                "{url}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn interface_text_dates_and_lists_follow_the_language() {
+    let app = TestApp::spawn().await;
+    let zh = app.page("/zh", StatusCode::OK).await;
+    assert_eq!(zh.text("h1"), "中国—巴基斯坦科技创新合作");
+    assert_eq!(zh.texts(".facts dd")[0], "2023年9月5日");
+    assert!(zh.texts(".facts dd")[2].contains("2023年9月2日至6日"));
+    assert_eq!(zh.texts(".site-nav a")[1], "演讲嘉宾");
+    let ur = app.page("/ur", StatusCode::OK).await;
+    assert_eq!(ur.texts(".facts dd")[0], "5 ستمبر 2023");
+    assert_eq!(ur.texts(".facts dd")[1], "بیجنگ");
+    assert!(
+        ur.texts("#agreements ~ .cards .card p")[0].contains(" اور "),
+        "Urdu joins parties with اور"
+    );
+    let zh_agreements = app.page("/zh/agreements", StatusCode::OK).await;
+    assert!(zh_agreements.texts(".card .muted")[0].contains("2023年9月5日"));
+}
+
+#[tokio::test]
+async fn missing_translations_show_english_marked_as_english() {
+    let app = TestApp::spawn().await;
+    let page = app.page("/zh/speakers/moin-ul-haque", StatusCode::OK).await;
+    assert_eq!(
+        page.attrs("h1 bdi", "lang"),
+        ["en"],
+        "the name is marked as English"
+    );
+    assert_eq!(page.attrs("header .lead span", "lang"), ["en"]);
+    assert_eq!(page.text("header .lead .in-english"), "(英文)");
+    assert_eq!(
+        page.attrs("blockquote", "lang"),
+        ["en", "en"],
+        "quotes stay in the report's words"
+    );
+    let ur = app.page("/ur/organisations/nlc", StatusCode::OK).await;
+    assert_eq!(ur.text("article > p .in-english"), "(انگریزی میں)");
+    // Translated text carries no marker.
+    let zh_home = app.page("/zh", StatusCode::OK).await;
+    assert_eq!(zh_home.count(".hero [lang=en]"), 0);
+}
+
+#[tokio::test]
+async fn error_pages_speak_the_language_of_the_address() {
+    let app = TestApp::spawn().await;
+    let page = app.page("/zh/speakers/nobody", StatusCode::NOT_FOUND).await;
+    assert_eq!(page.text("h1"), "未找到页面");
+    assert_eq!(page.attrs("html", "lang"), ["zh-Hans"]);
+    let page = app.page("/ur/no-such-page", StatusCode::NOT_FOUND).await;
+    assert_eq!(page.text("h1"), "صفحہ نہیں ملا");
+    assert_eq!(page.attrs("html", "dir"), ["rtl"]);
+}
+
+#[tokio::test]
+async fn the_home_address_follows_the_remembered_or_preferred_language_and_can_be_left() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |headers: &'static [(&'static str, &'static str)]| {
+        let mut request = client.get(app.url("/"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    // First visit: Accept-Language decides.
+    let response = get(&[("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/zh");
+    let response = get(&[("accept-language", "en-GB,ur;q=0.5")]).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // A remembered choice wins over Accept-Language.
+    let response = get(&[("cookie", "lang=ur"), ("accept-language", "zh")])
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/ur");
+    let response = get(&[("cookie", "lang=en"), ("accept-language", "zh")])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // Choosing English in the switcher (a navigation inside the site) is never redirected.
+    let response = get(&[("cookie", "lang=zh"), ("sec-fetch-site", "same-origin")])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("lang=en")
+    );
+
+    // Reading a page in a language remembers it; a URL still means one language.
+    let response = client.get(app.url("/ur/speakers")).send().await.unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lang=ur;") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let response = client
+        .get(app.url("/speakers"))
+        .header("cookie", "lang=ur")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "only / follows the cookie"
+    );
+}
+
+#[tokio::test]
+async fn a_chinese_version_entered_in_the_admin_shows_on_the_chinese_page_at_once() {
+    let app = TestApp::spawn_logged_in().await;
+    let id = app.id_of("people", "khan-muhammad").await;
+    let path = format!("/admin/people/{id}");
+    let page = app.page(&path, StatusCode::OK).await;
+    assert_eq!(page.attrs("#field-role\\.zh", "lang"), ["zh-Hans"]);
+    assert_eq!(page.attrs("#field-role\\.ur", "dir"), ["rtl"]);
+    let form = app.form_values(&path).await;
+    let response = app
+        .post_changed(&path, &form, &[("role.zh", "巴基斯坦驻华大使馆科技参赞")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let zh = app.page("/zh/speakers/khan-muhammad", StatusCode::OK).await;
+    assert_eq!(zh.text("header .lead"), "巴基斯坦驻华大使馆科技参赞");
+    assert_eq!(
+        zh.count("header .lead [lang=en]"),
+        0,
+        "no longer marked as English"
+    );
+    let en = app.page("/speakers/khan-muhammad", StatusCode::OK).await;
+    assert_eq!(
+        en.text("header .lead"),
+        "Science Counselor at Pakistan Embassy in Beijing"
+    );
+    let ur = app.page("/ur/speakers/khan-muhammad", StatusCode::OK).await;
+    assert_eq!(
+        ur.attrs("header .lead span", "lang"),
+        ["en"],
+        "Urdu still falls back"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_how_complete_each_translation_is_and_what_is_missing() {
+    let app = TestApp::spawn_logged_in().await;
+    let page = app.page("/admin", StatusCode::OK).await;
+    assert_eq!(
+        page.texts("#translations ~ table tbody th"),
+        ["Chinese · 中文", "Urdu · اردو"]
+    );
+    let rows = page.texts("#translations ~ table tbody td:nth-of-type(1)");
+    let translated = |row: &str| -> usize {
+        row.split_whitespace()
+            .find_map(|word| word.parse().ok())
+            .unwrap_or_else(|| panic!("no number in {row:?}"))
+    };
+    let before = translated(&rows[0]);
+    assert!(
+        page.texts(".missing li")
+            .iter()
+            .any(|m| m.contains("Moin ul Haque") && m.ends_with("Role"))
+    );
+
+    let id = app.id_of("people", "moin-ul-haque").await;
+    let path = format!("/admin/people/{id}");
+    let form = app.form_values(&path).await;
+    app.post_changed(&path, &form, &[("role.zh", "巴基斯坦驻华大使")])
+        .await;
+    let page = app.page("/admin", StatusCode::OK).await;
+    let after = translated(&page.texts("#translations ~ table tbody td:nth-of-type(1)")[0]);
+    assert_eq!(after, before + 1);
+}
