@@ -50,7 +50,7 @@ async fn every_page_in_every_language_with_its_direction_and_a_switcher_to_the_s
             );
             assert_eq!(
                 page.attrs(".lang-switch a[aria-current]", "href"),
-                [url.clone()],
+                std::slice::from_ref(&url),
                 "{url}"
             );
             assert_eq!(
