@@ -4,6 +4,14 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
+/// The columns of an [`Entry`], with the admin's e-mail; callers append conditions.
+macro_rules! entry_select {
+    () => {
+        "SELECT h.id, h.entity, h.entity_id, h.action, a.email AS admin_email, h.note, h.at, h.before, h.after
+         FROM history h LEFT JOIN admins a ON a.id = h.admin_id "
+    };
+}
+
 /// One recorded change.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Entry {
@@ -39,12 +47,10 @@ pub async fn for_entry(
     entity: &str,
     entity_id: i64,
 ) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
-        "SELECT h.id, h.entity, h.entity_id, h.action, a.email AS admin_email, h.note, h.at, h.before, h.after
-         FROM history h LEFT JOIN admins a ON a.id = h.admin_id
-         WHERE h.entity = $1 AND h.entity_id = $2
-         ORDER BY h.id DESC",
-    )
+    sqlx::query_as(concat!(
+        entry_select!(),
+        "WHERE h.entity = $1 AND h.entity_id = $2          ORDER BY h.id DESC"
+    ))
     .bind(entity)
     .bind(entity_id)
     .fetch_all(db)
@@ -58,11 +64,10 @@ pub async fn find(
     entity_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<Entry>> {
-    sqlx::query_as(
-        "SELECT h.id, h.entity, h.entity_id, h.action, a.email AS admin_email, h.note, h.at, h.before, h.after
-         FROM history h LEFT JOIN admins a ON a.id = h.admin_id
-         WHERE h.entity = $1 AND h.entity_id = $2 AND h.id = $3",
-    )
+    sqlx::query_as(concat!(
+        entry_select!(),
+        "WHERE h.entity = $1 AND h.entity_id = $2 AND h.id = $3"
+    ))
     .bind(entity)
     .bind(entity_id)
     .bind(id)
@@ -72,12 +77,10 @@ pub async fn find(
 
 /// The latest changes across everything (for the dashboard), newest first.
 pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
-        "SELECT h.id, h.entity, h.entity_id, h.action, a.email AS admin_email, h.note, h.at, h.before, h.after
-         FROM history h LEFT JOIN admins a ON a.id = h.admin_id
-         WHERE h.action <> 'seed'
-         ORDER BY h.id DESC LIMIT $1",
-    )
+    sqlx::query_as(concat!(
+        entry_select!(),
+        "WHERE h.action <> 'seed'          ORDER BY h.id DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(db)
     .await
@@ -85,13 +88,12 @@ pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Ent
 
 /// Entries of `entity` that were deleted and not restored: their last change is a delete.
 pub async fn deleted(db: impl PgExecutor<'_>, entity: &str) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as(
-        "SELECT h.id, h.entity, h.entity_id, h.action, a.email AS admin_email, h.note, h.at, h.before, h.after
-         FROM history h LEFT JOIN admins a ON a.id = h.admin_id
-         WHERE h.entity = $1 AND h.action = 'delete'
+    sqlx::query_as(concat!(
+        entry_select!(),
+        "WHERE h.entity = $1 AND h.action = 'delete'
            AND h.id = (SELECT max(l.id) FROM history l WHERE l.entity = h.entity AND l.entity_id = h.entity_id)
-         ORDER BY h.id DESC",
-    )
+         ORDER BY h.id DESC"
+    ))
     .bind(entity)
     .fetch_all(db)
     .await

@@ -492,54 +492,40 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let choices = load_choices(&mut conn, spec).await?;
-    let parsed = match form::parse(spec, &raw, &choices) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            return invalid(
-                &session,
-                &admin,
-                spec,
-                Some(id),
-                version,
-                Some(&current),
-                &raw,
-                errors,
-                &choices,
-            )
-            .await;
+    let errors = match form::parse(spec, &raw, &choices) {
+        Err(errors) => errors,
+        Ok(parsed) => {
+            drop(conn);
+            let mut tx = state.db.begin().await?;
+            history::attribute(&mut tx, admin.0.id, None).await?;
+            match save(&mut tx, spec, id, version, &parsed).await {
+                Ok(true) => {
+                    tx.commit().await?;
+                    tracing::info!(admin = %admin.0.email, entity = spec.key, id, "updated");
+                    session::set_flash(&session, format!("Saved the {}.", spec.singular)).await?;
+                    return Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response());
+                }
+                Ok(false) => {
+                    drop(tx);
+                    return conflict(&state, &session, &admin, spec, id, &raw, &parsed, &choices)
+                        .await;
+                }
+                Err(error) => constraint_errors(spec, error)?,
+            }
         }
     };
-    drop(conn);
-
-    let mut tx = state.db.begin().await?;
-    history::attribute(&mut tx, admin.0.id, None).await?;
-    let errors = match save(&mut tx, spec, id, version, &parsed).await {
-        Ok(true) => None,
-        Ok(false) => {
-            drop(tx);
-            return conflict(&state, &session, &admin, spec, id, &raw, &parsed, &choices).await;
-        }
-        Err(error) => Some(constraint_errors(spec, error)?),
-    };
-    if let Some(errors) = errors {
-        drop(tx);
-        return invalid(
-            &session,
-            &admin,
-            spec,
-            Some(id),
-            version,
-            Some(&current),
-            &raw,
-            errors,
-            &choices,
-        )
-        .await;
-    }
-    tx.commit().await?;
-    tracing::info!(admin = %admin.0.email, entity = spec.key, id, "updated");
-    session::set_flash(&session, format!("Saved the {}.", spec.singular)).await?;
-    Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
+    invalid(
+        &session,
+        &admin,
+        spec,
+        Some(id),
+        version,
+        Some(&current),
+        &raw,
+        errors,
+        &choices,
+    )
+    .await
 }
 
 /// Write parsed values (and parties) when the row still has `version`; false when it does not.
