@@ -144,6 +144,38 @@ impl Lang {
             })
     }
 
+    /// The interface text for `key` with its `{name}` placeholders filled in.
+    pub fn tf(self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_owned();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// [`Lang::tf`] with one placeholder (for templates, which cannot write slices).
+    pub fn tf1(self, key: &str, name: &str, value: impl fmt::Display) -> String {
+        self.tf(key, &[(name, &value.to_string())])
+    }
+
+    /// [`Lang::tf`] with two placeholders.
+    pub fn tf2(
+        self,
+        key: &str,
+        name: &str,
+        value: impl fmt::Display,
+        other: &str,
+        other_value: impl fmt::Display,
+    ) -> String {
+        self.tf(
+            key,
+            &[
+                (name, &value.to_string()),
+                (other, &other_value.to_string()),
+            ],
+        )
+    }
+
     /// The interface text for a key built at run time, if the catalogues have it.
     pub fn t_opt(self, key: &str) -> Option<&'static str> {
         catalogue(self)

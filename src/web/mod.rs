@@ -81,13 +81,19 @@ pub const LANGUAGE_COOKIE: &str = "lang";
 /// Handle the request in the language its path names, and remember that language (for `/`)
 /// when a visitor reads a public page in it.
 async fn with_locale(request: Request, next: Next) -> Response {
-    let locale = Locale::from_path(request.uri().path());
+    let mut locale = Locale::from_path(request.uri().path());
+    let remembered = cookie_value(request.headers(), LANGUAGE_COOKIE);
+    // The admin has no language prefix: it speaks the language last chosen.
+    if locale.path.starts_with("/admin")
+        && let Some(lang) = remembered.as_deref().and_then(crate::i18n::Lang::from_code)
+    {
+        locale.lang = lang;
+    }
     let lang = locale.lang;
     let is_page = request.method() == axum::http::Method::GET
         && !["/admin", "/static", "/healthz", "/readyz"]
             .iter()
             .any(|area| locale.path.starts_with(area));
-    let remembered = cookie_value(request.headers(), LANGUAGE_COOKIE);
     let mut response = locale.scope(next.run(request)).await;
     let is_html = response
         .headers()

@@ -288,7 +288,7 @@ async fn history_shows_each_change_and_revert_brings_a_version_back() {
             "NETSOL",
             "NETSOL Technologies",
             "Website",
-            "(empty)",
+            "—",
             "https://example.org"
         ]
     );
@@ -528,7 +528,7 @@ async fn the_dashboard_counts_entries_and_lists_the_latest_changes() {
     assert_eq!(page.count(".changes li"), 1);
     assert!(
         page.text(".changes li")
-            .contains("changed by admin@example.org")
+            .contains("Changed by admin@example.org")
     );
 }
 

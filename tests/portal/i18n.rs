@@ -242,3 +242,49 @@ async fn the_dashboard_shows_how_complete_each_translation_is_and_what_is_missin
     let after = translated(&page.texts("#translations ~ table tbody td:nth-of-type(1)")[0]);
     assert_eq!(after, before + 1);
 }
+
+#[tokio::test]
+async fn the_admin_speaks_the_chosen_language_too() {
+    let app = TestApp::spawn_logged_in().await;
+    // Choose Chinese from the admin's own switcher.
+    let token = app.csrf_token("/admin").await;
+    let response = app
+        .client
+        .post(app.url("/admin/language"))
+        .header("origin", format!("http://{}", app.addr))
+        .header("referer", app.url("/admin/people"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf_token={token}&lang=zh"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/admin/people");
+    let dashboard = app.page("/admin", StatusCode::OK).await;
+    assert_eq!(dashboard.attrs("html", "lang"), ["zh-Hans"]);
+    assert_eq!(dashboard.text("h1"), "概览");
+
+    // Forms and their errors, too.
+    let token = app.csrf_token("/admin/organisations/new").await;
+    let response = app
+        .post_form(
+            "/admin/organisations/new",
+            &[("csrf_token", &token), ("slug", "Bad Slug")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = crate::helpers::Page::parse(&response.text().await.unwrap());
+    assert_eq!(
+        page.text("label[for=field-name]"),
+        "名称（英文 · English） （必填）"
+    );
+    assert!(page.text("#field-slug-error").starts_with("请使用小写字母"));
+    assert_eq!(page.text("h1"), "新建机构");
+
+    // Urdu runs right to left in the admin as well.
+    let token = app.csrf_token("/admin").await;
+    app.post_form("/admin/language", &[("csrf_token", &token), ("lang", "ur")])
+        .await;
+    let dashboard = app.page("/admin", StatusCode::OK).await;
+    assert_eq!(dashboard.attrs("html", "dir"), ["rtl"]);
+}

@@ -15,6 +15,7 @@ use crate::auth;
 use crate::db::{self, login_failures::Limit};
 use crate::domain::email;
 use crate::error::{AppError, Result};
+use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 
 /// Failed logins that lock one account for a while.
@@ -31,6 +32,7 @@ const ADDRESS_LIMIT: Limit = Limit {
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/login.html")]
 pub struct LoginPage {
+    lang: Lang,
     csrf_token: String,
     email: String,
     next: String,
@@ -57,6 +59,7 @@ pub async fn login_form(
         return Ok(Redirect::to(&next).into_response());
     }
     Ok(LoginPage {
+        lang: Locale::current().lang,
         csrf_token: session::csrf_token(&session).await?,
         email: String::new(),
         next,
@@ -119,12 +122,11 @@ pub async fn login(
             db::login_failures::record_failure(&state.db, &address_key, ADDRESS_LIMIT).await?;
             tracing::warn!(email = %normalised, client = ?client, "login failed");
             let page = LoginPage {
+                lang: Locale::current().lang,
                 csrf_token: session::csrf_token(&session).await?,
                 email: form.email.trim().to_owned(),
                 next,
-                error: Some(
-                    "That e-mail address and password do not match an admin account.".to_owned(),
-                ),
+                error: Some(Locale::current().lang.t("admin.login.wrong").to_owned()),
                 flash: None,
             };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
@@ -136,10 +138,9 @@ fn too_many_attempts(seconds: i64) -> Response {
     let minutes = (seconds + 59) / 60;
     let mut response = crate::error::ErrorPage::new(
         StatusCode::TOO_MANY_REQUESTS,
-        format!(
-            "Too many failed logins. For your account's safety, logging in is paused; try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        ),
+        Locale::current()
+            .lang
+            .tf("admin.too_many", &[("minutes", &minutes.to_string())]),
     )
     .into_response_with(StatusCode::TOO_MANY_REQUESTS);
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
@@ -168,6 +169,7 @@ pub async fn logout(
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/setup.html")]
 pub struct SetupPage {
+    lang: Lang,
     csrf_token: String,
     token: String,
     email: String,
@@ -203,6 +205,7 @@ pub async fn setup_form(
         return Err(setup_link_invalid());
     }
     Ok(SetupPage {
+        lang: Locale::current().lang,
         csrf_token: session::csrf_token(&session).await?,
         token,
         email: String::new(),
@@ -241,10 +244,17 @@ pub async fn setup(
     if let Err(message) = auth::check_new_password(&form.password) {
         errors.push(("password", message));
     } else if form.password != form.password_again {
-        errors.push(("password_again", "The two passwords differ.".to_owned()));
+        errors.push((
+            "password_again",
+            Locale::current()
+                .lang
+                .t("admin.passwords_differ")
+                .to_owned(),
+        ));
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         let page = SetupPage {
+            lang: Locale::current().lang,
             csrf_token: session::csrf_token(&session).await?,
             token: form.token,
             email: form.email,
@@ -263,8 +273,48 @@ pub async fn setup(
     session::log_in(&session, admin.id, &admin.email).await?;
     session::set_flash(
         &session,
-        format!("Welcome! Your admin account {} is ready.", admin.email),
+        Locale::current()
+            .lang
+            .tf("admin.flash.welcome", &[("email", &admin.email)]),
     )
     .await?;
     Ok(Redirect::to("/admin").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    lang: String,
+}
+
+/// Choose the admin's language (kept in the same `lang` cookie the public site uses), then go
+/// back to the admin page the choice was made on.
+pub async fn choose_language(
+    session: Session,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response> {
+    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    let lang = Lang::from_code(&form.lang).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "“{}” is not one of the portal's languages.",
+            form.lang
+        ))
+    })?;
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| referer.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|slash| rest[slash..].to_owned()));
+    let mut response = Redirect::to(&safe_next(back.as_deref())).into_response();
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        crate::web::LANGUAGE_COOKIE,
+        lang.code()
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }

@@ -14,6 +14,7 @@ use super::form::{self, Choices};
 use super::spec::{self, EntitySpec, FieldKind};
 use crate::db::{entities, history};
 use crate::error::Result;
+use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 use crate::web::render::date_time;
 
@@ -22,6 +23,22 @@ pub struct CountView {
     spec: &'static EntitySpec,
     total: usize,
     drafts: usize,
+}
+
+impl ChangeView {
+    /// The change as a sentence in `lang`.
+    fn line(&self, lang: &Lang) -> String {
+        lang.tf(
+            "admin.change_line",
+            &[
+                ("entity", self.singular),
+                ("title", &self.title),
+                ("action", &self.action),
+                ("who", &self.by),
+                ("at", &self.at),
+            ],
+        )
+    }
 }
 
 /// One recent change.
@@ -53,6 +70,18 @@ pub struct CompletenessView {
 }
 
 impl CompletenessView {
+    /// "5 of 60 (8%)" in `lang`.
+    fn summary(&self, lang: &Lang) -> String {
+        lang.tf(
+            "admin.of",
+            &[
+                ("count", &self.translated.to_string()),
+                ("total", &self.total.to_string()),
+                ("percent", &self.percent().to_string()),
+            ],
+        )
+    }
+
     /// Whole per cent translated (100 when there is nothing to translate).
     fn percent(&self) -> usize {
         (self.translated * 100)
@@ -65,6 +94,7 @@ impl CompletenessView {
 #[template(path = "admin/dashboard.html")]
 pub struct DashboardPage {
     ctx: AdminContext,
+    lang: Lang,
     counts: Vec<CountView>,
     completeness: Vec<CompletenessView>,
     changes: Vec<ChangeView>,
@@ -76,12 +106,13 @@ pub async fn show(
     session: Session,
     Extension(admin): Extension<CurrentAdmin>,
 ) -> Result<DashboardPage> {
+    let lang = Locale::current().lang;
     let mut conn = state.db.acquire().await?;
     let mut counts = Vec::new();
     let mut completeness: Vec<CompletenessView> = TRANSLATIONS
         .iter()
-        .map(|(_, language, ..)| CompletenessView {
-            language,
+        .map(|(code, ..)| CompletenessView {
+            language: lang.t(&format!("language.{code}")),
             translated: 0,
             total: 0,
             missing: Vec::new(),
@@ -89,7 +120,7 @@ pub async fn show(
         .collect();
     for spec in spec::ENTITIES.iter().copied() {
         let rows = entities::list(&mut *conn, spec.sql, "", &Map::new(), "id", false).await?;
-        count_translations(spec, &rows, &mut completeness);
+        count_translations(spec, &rows, &mut completeness, lang);
         if spec.singleton {
             continue;
         }
@@ -113,25 +144,35 @@ pub async fn show(
                 .as_ref()
                 .or(entry.before.as_ref())
                 .and_then(Value::as_object)?;
-            let title = form::display(spec, spec.title, row.get(spec.title), &Choices::default());
+            let title = form::display(
+                spec,
+                spec.title,
+                row.get(spec.title),
+                &Choices::default(),
+                Locale::current().lang,
+            );
             Some(ChangeView {
                 entity: spec.key,
-                singular: spec.singular,
+                singular: spec.singular_in(lang),
                 entity_id: entry.entity_id,
                 title: title.chars().take(80).collect(),
-                action: match entry.action.as_str() {
-                    "create" => "created",
-                    "delete" => "deleted",
-                    _ => "changed",
-                }
-                .to_owned(),
-                by: entry.admin_email.unwrap_or_else(|| "the system".to_owned()),
+                action: lang
+                    .t(match entry.action.as_str() {
+                        "create" => "admin.history.create",
+                        "delete" => "admin.history.delete",
+                        _ => "admin.history.update",
+                    })
+                    .to_owned(),
+                by: entry
+                    .admin_email
+                    .unwrap_or_else(|| lang.t("admin.system").to_owned()),
                 at: date_time(entry.at),
             })
         })
         .collect();
     Ok(DashboardPage {
         ctx: AdminContext::load(&session, &admin).await?,
+        lang: Locale::current().lang,
         counts,
         completeness,
         changes,
@@ -144,6 +185,7 @@ fn count_translations(
     spec: &'static EntitySpec,
     rows: &[(i64, Map<String, Value>)],
     completeness: &mut [CompletenessView],
+    lang: Lang,
 ) {
     for (id, row) in rows {
         for field in spec
@@ -165,18 +207,19 @@ fn count_translations(
                 } else {
                     language.missing.push(MissingView {
                         entity: spec.key,
-                        singular: spec.singular,
+                        singular: spec.singular_in(lang),
                         id: *id,
                         title: form::display(
                             spec,
                             spec.title,
                             row.get(spec.title),
                             &Choices::default(),
+                            lang,
                         )
                         .chars()
                         .take(60)
                         .collect(),
-                        field: field.label,
+                        field: field.label_in(lang),
                     });
                 }
             }

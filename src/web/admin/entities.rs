@@ -19,6 +19,7 @@ use super::spec::{self, EntitySpec, FilterKind};
 use super::{CurrentAdmin, session};
 use crate::db::{self, entities, history};
 use crate::error::{AppError, Result};
+use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 use crate::web::render::{date_time, long_date};
 
@@ -59,7 +60,13 @@ async fn load_choices(db: &mut PgConnection, spec: &EntitySpec) -> Result<Choice
 
 /// How an entry is named in lists and headings.
 fn title_of(spec: &EntitySpec, row: &Map<String, Value>) -> String {
-    let title = form::display(spec, spec.title, row.get(spec.title), &Choices::default());
+    let title = form::display(
+        spec,
+        spec.title,
+        row.get(spec.title),
+        &Choices::default(),
+        Locale::current().lang,
+    );
     let mut chars = title.chars();
     let short: String = chars.by_ref().take(90).collect();
     if chars.next().is_some() {
@@ -103,7 +110,7 @@ pub struct RowView {
 /// A filter's select on a list page.
 pub struct FilterView {
     name: String,
-    label: &'static str,
+    label: String,
     options: Vec<OptionView>,
 }
 
@@ -111,6 +118,7 @@ pub struct FilterView {
 #[template(path = "admin/list.html")]
 pub struct ListPage {
     ctx: AdminContext,
+    lang: Lang,
     spec: &'static EntitySpec,
     rows: Vec<RowView>,
     search: String,
@@ -145,15 +153,20 @@ pub async fn index(
     let choices = load_choices(&mut conn, spec).await?;
 
     let mut filter = Map::new();
+    let lang = Locale::current().lang;
     let mut filters = Vec::new();
     for spec_filter in spec.filters {
+        let filter_label = match spec_filter.kind {
+            FilterKind::Published => lang.t("admin.status").to_owned(),
+            _ => spec.label_of(spec_filter.column, lang),
+        };
         let name = format!("f_{}", spec_filter.column);
         let chosen = params.get(&name).unwrap_or_default().to_owned();
         let (options, value): (Vec<(String, String)>, Option<Value>) = match spec_filter.kind {
             FilterKind::Choice(options) => (
                 options
                     .iter()
-                    .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                    .map(|(v, l)| ((*v).to_owned(), spec::choice_label(v, l, lang).to_owned()))
                     .collect(),
                 options
                     .iter()
@@ -176,8 +189,14 @@ pub async fn index(
             }
             FilterKind::Published => (
                 vec![
-                    ("published".to_owned(), "Published".to_owned()),
-                    ("draft".to_owned(), "Draft".to_owned()),
+                    (
+                        "published".to_owned(),
+                        Locale::current().lang.t("admin.published").to_owned(),
+                    ),
+                    (
+                        "draft".to_owned(),
+                        Locale::current().lang.t("admin.draft").to_owned(),
+                    ),
                 ],
                 match chosen.as_str() {
                     "published" => Some(Value::Bool(true)),
@@ -187,17 +206,16 @@ pub async fn index(
             ),
         };
         if !chosen.is_empty() && value.is_none() {
-            return Err(AppError::BadRequest(format!(
-                "“{chosen}” is not one of the choices for {}.",
-                spec_filter.label.to_lowercase()
-            )));
+            return Err(AppError::BadRequest(
+                lang.tf("form.listed", &[("label", &filter_label)]),
+            ));
         }
         if let Some(value) = value {
             filter.insert(spec_filter.column.to_owned(), value);
         }
         filters.push(FilterView {
             name,
-            label: spec_filter.label,
+            label: filter_label,
             options: options
                 .into_iter()
                 .map(|(value, label)| OptionView {
@@ -234,14 +252,19 @@ pub async fn index(
     let sorts = spec
         .sorts
         .iter()
-        .map(|(column, label)| OptionView {
+        .map(|(column, _)| OptionView {
             value: (*column).to_owned(),
-            label: (*label).to_owned(),
+            label: if *column == "updated_at" {
+                lang.t("admin.last_changed").to_owned()
+            } else {
+                spec.label_of(column, lang)
+            },
             selected: *column == sort,
         })
         .collect();
     Ok(ListPage {
         ctx: AdminContext::load(&session, &admin).await?,
+        lang: Locale::current().lang,
         spec,
         rows,
         search,
@@ -266,7 +289,13 @@ fn list_details(spec: &EntitySpec, row: &Map<String, Value>, choices: &Choices) 
         })
         .filter_map(|f| {
             let value = row.get(f.column).filter(|v| !v.is_null())?;
-            Some(form::display(spec, f.column, Some(value), choices))
+            Some(form::display(
+                spec,
+                f.column,
+                Some(value),
+                choices,
+                Locale::current().lang,
+            ))
         })
         .collect::<Vec<_>>()
         .join(" · ")
@@ -284,6 +313,7 @@ pub struct ConflictView {
 #[template(path = "admin/form.html")]
 pub struct FormPage {
     ctx: AdminContext,
+    lang: Lang,
     spec: &'static EntitySpec,
     heading: String,
     action: String,
@@ -320,12 +350,17 @@ fn form_page(
     errors: Vec<FieldError>,
     choices: &Choices,
 ) -> FormPage {
+    let lang = Locale::current().lang;
+    let singular = spec.singular_in(lang);
     let heading = match (id, row) {
         (Some(_), Some(row)) if spec.singleton => {
-            format!("Edit the forum: {}", title_of(spec, row))
+            lang.tf("admin.edit_forum", &[("title", &title_of(spec, row))])
         }
-        (Some(_), Some(row)) => format!("Edit {}: {}", spec.singular, title_of(spec, row)),
-        _ => format!("New {}", spec.singular),
+        (Some(_), Some(row)) => lang.tf(
+            "admin.edit_heading",
+            &[("singular", singular), ("title", &title_of(spec, row))],
+        ),
+        _ => lang.tf("admin.new_heading", &[("singular", singular)]),
     };
     let action = match id {
         Some(id) => format!("/admin/{}/{id}", spec.key),
@@ -333,12 +368,13 @@ fn form_page(
     };
     FormPage {
         ctx,
+        lang: Locale::current().lang,
         spec,
         heading,
         action,
         id,
         version,
-        fields: form::field_views(spec, raw, &errors, choices),
+        fields: form::field_views(spec, raw, &errors, choices, Locale::current().lang),
         party_rows: spec.has_parties.then(|| form::party_rows(raw, choices)),
         party_error: errors
             .iter()
@@ -395,7 +431,7 @@ pub async fn create(
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
     let choices = load_choices(&mut conn, spec).await?;
-    let parsed = match form::parse(spec, &raw, &choices) {
+    let parsed = match form::parse(spec, &raw, &choices, Locale::current().lang) {
         Ok(parsed) => parsed,
         Err(errors) => {
             return invalid(
@@ -424,7 +460,14 @@ pub async fn create(
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "created");
-    session::set_flash(&session, format!("Created the {}.", spec.singular)).await?;
+    session::set_flash(
+        &session,
+        Locale::current().lang.tf(
+            "admin.flash.created",
+            &[("singular", spec.singular_in(Locale::current().lang))],
+        ),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
 }
 
@@ -482,9 +525,7 @@ pub async fn update(
         .get("version")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| {
-            AppError::BadRequest(
-                "The form is missing its version number; reload the page and try again.".to_owned(),
-            )
+            AppError::BadRequest(Locale::current().lang.t("admin.no_version").to_owned())
         })?;
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
@@ -492,7 +533,7 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let choices = load_choices(&mut conn, spec).await?;
-    let errors = match form::parse(spec, &raw, &choices) {
+    let errors = match form::parse(spec, &raw, &choices, Locale::current().lang) {
         Err(errors) => errors,
         Ok(parsed) => {
             drop(conn);
@@ -502,7 +543,14 @@ pub async fn update(
                 Ok(true) => {
                     tx.commit().await?;
                     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "updated");
-                    session::set_flash(&session, format!("Saved the {}.", spec.singular)).await?;
+                    session::set_flash(
+                        &session,
+                        Locale::current().lang.tf(
+                            "admin.flash.saved",
+                            &[("singular", spec.singular_in(Locale::current().lang))],
+                        ),
+                    )
+                    .await?;
                     return Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response());
                 }
                 Ok(false) => {
@@ -561,26 +609,20 @@ fn constraint_errors(spec: &EntitySpec, error: sqlx::Error) -> Result<Vec<FieldE
         return Err(error.into());
     };
     let constraint = db_error.constraint().unwrap_or_default().to_owned();
+    let lang = Locale::current().lang;
     let error = match db_error.code().as_deref() {
         Some("23505") if constraint.ends_with("_slug_key") => FieldError {
             column: "slug".to_owned(),
-            label: "Slug".to_owned(),
-            message: format!(
-                "Another {} already uses this slug. Choose another.",
-                spec.singular
-            ),
+            label: spec.label_of("slug", lang),
+            message: lang.t("form.slug_taken").to_owned(),
         },
         Some("23505") if constraint == "booths_organisation_id_key" => FieldError {
             column: "organisation_id".to_owned(),
-            label: "Organisation".to_owned(),
-            message: "This organisation already has a booth. Edit that booth instead.".to_owned(),
+            label: spec.label_of("organisation_id", lang),
+            message: lang.t("form.booth_taken").to_owned(),
         },
-        Some("23503") => FieldError::general(
-            "An entry this one points to was deleted meanwhile. Reload the page and choose again.",
-        ),
-        Some("23514" | "23502") => FieldError::general(
-            "The database refused these values. Check the fields and try again.",
-        ),
+        Some("23503") => FieldError::general(lang.t("form.gone")),
+        Some("23514" | "23502") => FieldError::general(lang.t("form.refused")),
         _ => return Err(error.into()),
     };
     Ok(vec![error])
@@ -616,9 +658,9 @@ async fn conflict(
 ) -> Result<Response> {
     let mut conn = state.db.acquire().await?;
     let Some(theirs) = entities::load(&mut *conn, spec.sql, id).await? else {
-        return Err(AppError::BadRequest(format!(
-            "This {} was deleted while you were editing it. Its history can restore it.",
-            spec.singular
+        return Err(AppError::BadRequest(Locale::current().lang.tf(
+            "admin.deleted_while_editing",
+            &[("singular", spec.singular_in(Locale::current().lang))],
         )));
     };
     let mut yours = parsed.values.clone();
@@ -636,7 +678,13 @@ async fn conflict(
             )
         })
         .unwrap_or_else(|| "someone".to_owned());
-    let changes = form::diff(spec, Some(&theirs), Some(&yours), choices);
+    let changes = form::diff(
+        spec,
+        Some(&theirs),
+        Some(&yours),
+        choices,
+        Locale::current().lang,
+    );
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "save refused: edited meanwhile");
     let ctx = AdminContext::load(session, admin).await?;
     // The form keeps your input and now carries their version: saving again is a deliberate
@@ -697,6 +745,7 @@ pub async fn preview(
 #[template(path = "admin/delete.html")]
 pub struct DeletePage {
     ctx: AdminContext,
+    lang: Lang,
     spec: &'static EntitySpec,
     id: i64,
     title: String,
@@ -719,6 +768,7 @@ async fn delete_page(
     let dependents = entities::dependents(conn, spec.key, id).await?;
     Ok(DeletePage {
         ctx: AdminContext::load(session, admin).await?,
+        lang: Locale::current().lang,
         spec,
         id,
         title: title_of(spec, &row),
@@ -768,14 +818,14 @@ pub async fn delete(
     let outcome = entities::delete(&mut *tx, spec.sql, id, version).await;
     let problem = match outcome {
         Ok(true) => None,
-        Ok(false) => Some(format!(
-            "This {} changed since this page was shown. Look at it again before deleting it.",
-            spec.singular
+        Ok(false) => Some(Locale::current().lang.tf(
+            "admin.changed_meanwhile",
+            &[("singular", spec.singular_in(Locale::current().lang))],
         )),
         Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
-            Some(format!(
-                "This {} cannot be deleted while other entries point to it. Move or delete them first.",
-                spec.singular
+            Some(Locale::current().lang.tf(
+                "admin.delete.dependents",
+                &[("singular", spec.singular_in(Locale::current().lang))],
             ))
         }
         Err(error) => return Err(error.into()),
@@ -788,11 +838,12 @@ pub async fn delete(
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "deleted");
+    let lang = Locale::current().lang;
     session::set_flash(
         &session,
-        format!(
-            "Deleted the {}. Its history can restore it: /admin/{}/{id}/history",
-            spec.singular, spec.key
+        lang.tf(
+            "admin.flash.deleted",
+            &[("singular", spec.singular_in(lang))],
         ),
     )
     .await?;
@@ -816,6 +867,7 @@ pub struct EntryView {
 #[template(path = "admin/history.html")]
 pub struct HistoryPage {
     ctx: AdminContext,
+    lang: Lang,
     spec: &'static EntitySpec,
     id: i64,
     title: String,
@@ -825,13 +877,12 @@ pub struct HistoryPage {
 }
 
 fn action_label(action: &str) -> &'static str {
-    match action {
-        "seed" => "Loaded from the source",
-        "create" => "Created",
-        "update" => "Changed",
-        "delete" => "Deleted",
-        _ => "Changed",
-    }
+    Locale::current().lang.t(match action {
+        "seed" => "admin.history.seed",
+        "create" => "admin.history.create",
+        "delete" => "admin.history.delete",
+        _ => "admin.history.update",
+    })
 }
 
 /// Every change of an entry, with field-by-field diffs and revert buttons.
@@ -866,9 +917,9 @@ pub async fn history(
             let before = entry.before.as_ref().and_then(Value::as_object);
             let after = entry.after.as_ref().and_then(Value::as_object);
             let changes = if entry.action == "seed" {
-                form::diff(spec, None, after, &choices)
+                form::diff(spec, None, after, &choices, Locale::current().lang)
             } else {
-                form::diff(spec, before, after, &choices)
+                form::diff(spec, before, after, &choices, Locale::current().lang)
             };
             EntryView {
                 id: entry.id,
@@ -876,18 +927,26 @@ pub async fn history(
                 by: entry
                     .admin_email
                     .clone()
-                    .unwrap_or_else(|| "the system".to_owned()),
+                    .unwrap_or_else(|| Locale::current().lang.t("admin.system").to_owned()),
                 at: date_time(entry.at),
                 note: entry.note.clone(),
                 can_revert: current.is_some()
                     && after.is_some()
-                    && !form::diff(spec, current.as_ref(), after, &choices).is_empty(),
+                    && !form::diff(
+                        spec,
+                        current.as_ref(),
+                        after,
+                        &choices,
+                        Locale::current().lang,
+                    )
+                    .is_empty(),
                 changes,
             }
         })
         .collect();
     Ok(HistoryPage {
         ctx: AdminContext::load(&session, &admin).await?,
+        lang: Locale::current().lang,
         spec,
         id,
         title,
@@ -950,19 +1009,21 @@ pub async fn revert(
         Ok(true) => {
             tx.commit().await?;
             tracing::info!(admin = %admin.0.email, entity = spec.key, id, history_id, "reverted");
-            format!(
-                "Reverted the {} to its version of {}.",
-                spec.singular,
-                long_date(entry.at.date())
+            Locale::current().lang.tf(
+                "admin.reverted",
+                &[
+                    ("singular", spec.singular_in(Locale::current().lang)),
+                    ("date", &Locale::current().lang.long_date(entry.at.date())),
+                ],
             )
         }
-        Ok(false) => format!(
-            "The {} changed since the history page was shown; nothing was reverted. Look at the latest changes and try again.",
-            spec.singular
+        Ok(false) => Locale::current().lang.tf(
+            "admin.revert_stale",
+            &[("singular", spec.singular_in(Locale::current().lang))],
         ),
         Err(sqlx::Error::Database(error)) => {
             tracing::info!(%error, "revert refused by a constraint");
-            "That version cannot be brought back as it was: an entry it points to is gone, or its slug is now used by another entry.".to_owned()
+            Locale::current().lang.t("admin.revert_refused").to_owned()
         }
         Err(error) => return Err(error.into()),
     };
@@ -1017,7 +1078,14 @@ pub async fn restore(
         Ok(()) => {
             tx.commit().await?;
             tracing::info!(admin = %admin.0.email, entity = spec.key, id, "restored");
-            session::set_flash(&session, format!("Restored the {}.", spec.singular)).await?;
+            session::set_flash(
+                &session,
+                Locale::current().lang.tf(
+                    "admin.flash.restored",
+                    &[("singular", spec.singular_in(Locale::current().lang))],
+                ),
+            )
+            .await?;
             Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
         }
         Err(sqlx::Error::Database(error))
@@ -1026,9 +1094,9 @@ pub async fn restore(
             drop(tx);
             session::set_flash(
                 &session,
-                format!(
-                    "The {} cannot be restored as it was: its slug is now used by another entry, or an entry it points to is gone. Create it anew instead.",
-                    spec.singular
+                Locale::current().lang.tf(
+                    "admin.restore_refused",
+                    &[("singular", spec.singular_in(Locale::current().lang))],
                 ),
             )
             .await?;
@@ -1052,6 +1120,7 @@ pub struct DeletedView {
 #[template(path = "admin/deleted.html")]
 pub struct DeletedPage {
     ctx: AdminContext,
+    lang: Lang,
     spec: &'static EntitySpec,
     entries: Vec<DeletedView>,
 }
@@ -1067,6 +1136,7 @@ pub async fn deleted(
     let entries = db::history::deleted(&state.db, spec.key).await?;
     Ok(DeletedPage {
         ctx: AdminContext::load(&session, &admin).await?,
+        lang: Locale::current().lang,
         spec,
         entries: entries
             .into_iter()
@@ -1078,7 +1148,9 @@ pub async fn deleted(
                     .and_then(Value::as_object)
                     .map(|row| title_of(spec, row))
                     .unwrap_or_default(),
-                by: entry.admin_email.unwrap_or_else(|| "the system".to_owned()),
+                by: entry
+                    .admin_email
+                    .unwrap_or_else(|| Locale::current().lang.t("admin.system").to_owned()),
                 at: long_date(entry.at.date()),
             })
             .collect(),

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 use time::macros::format_description;
 
-use super::spec::{EntitySpec, Field, FieldKind};
+use super::spec::{EntitySpec, Field, FieldKind, choice_label};
 use crate::db::entities::ReferenceTable;
 use crate::domain::{Country, slug};
+use crate::i18n::Lang;
 
 /// The raw `(name, value)` pairs of a submitted form (repeated names kept, in order).
 #[derive(Debug, Default)]
@@ -187,19 +188,20 @@ impl RawValues {
     }
 }
 
-/// Validate every field (every language version of localized ones).
+/// Validate every field (every language version of localized ones); messages in `lang`.
 pub fn parse(
     spec: &EntitySpec,
     raw: &RawValues,
     choices: &Choices,
+    lang: Lang,
 ) -> Result<Parsed, Vec<FieldError>> {
     let mut values = Map::new();
     let mut errors = Vec::new();
     for field in spec.fields {
         let parsed = if matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong) {
-            parse_localized(field, raw)
+            parse_localized(field, raw, lang)
         } else {
-            parse_field(field, raw.get(field.column), choices)
+            parse_field(field, raw.get(field.column), choices, lang)
                 .map_err(|message| vec![(field.column.to_owned(), message)])
         };
         match parsed {
@@ -208,21 +210,21 @@ pub fn parse(
             }
             Err(problems) => {
                 errors.extend(problems.into_iter().map(|(column, message)| FieldError {
-                    label: input_label(field, &column),
+                    label: input_label(field, &column, lang),
                     column,
                     message,
                 }))
             }
         }
     }
-    check_date_order(spec, &values, &mut errors);
+    check_date_order(spec, &values, &mut errors, lang);
     let parties = if spec.has_parties {
-        match parse_parties(&raw.parties, choices) {
+        match parse_parties(&raw.parties, choices, lang) {
             Ok(parties) => parties,
             Err(message) => {
                 errors.push(FieldError {
                     column: "parties".to_owned(),
-                    label: "Parties".to_owned(),
+                    label: lang.t("field.parties").to_owned(),
                     message,
                 });
                 Vec::new()
@@ -240,7 +242,11 @@ pub fn parse(
 
 /// A localized field: each language version cleaned and checked; English is required when
 /// the field is, and whenever another version is given (it is what pages fall back to).
-fn parse_localized(field: &Field, raw: &RawValues) -> Result<Value, Vec<(String, String)>> {
+fn parse_localized(
+    field: &Field,
+    raw: &RawValues,
+    lang: Lang,
+) -> Result<Value, Vec<(String, String)>> {
     let multiline = matches!(field.kind, FieldKind::LocalizedLong);
     let mut versions = Map::new();
     let mut problems = Vec::new();
@@ -249,7 +255,7 @@ fn parse_localized(field: &Field, raw: &RawValues) -> Result<Value, Vec<(String,
             .iter()
             .map(|(code, ..)| (format!("{}.{code}", field.column), *code)),
     ) {
-        match clean_and_measure(raw.get(&name), multiline, field.max_chars) {
+        match clean_and_measure(raw.get(&name), multiline, field.max_chars, lang) {
             Ok(text) if text.is_empty() => {}
             Ok(text) => {
                 versions.insert(code.to_owned(), Value::String(text));
@@ -264,14 +270,13 @@ fn parse_localized(field: &Field, raw: &RawValues) -> Result<Value, Vec<(String,
         if field.required {
             return Err(vec![(
                 field.column.to_owned(),
-                format!("Enter a {}.", field.label.to_lowercase()),
+                lang.tf("form.enter", &[("label", field.label_in(lang))]),
             )]);
         }
         if !versions.is_empty() {
             return Err(vec![(
                 field.column.to_owned(),
-                "Enter the English version too: pages show it wherever a translation is missing."
-                    .to_owned(),
+                lang.t("form.english_too").to_owned(),
             )]);
         }
         return Ok(Value::Null);
@@ -280,40 +285,50 @@ fn parse_localized(field: &Field, raw: &RawValues) -> Result<Value, Vec<(String,
 }
 
 /// How an input is named in an error summary: "Title (Chinese · 中文)".
-fn input_label(field: &Field, input: &str) -> String {
+fn input_label(field: &Field, input: &str, lang: Lang) -> String {
     match input.split_once('.') {
-        Some((_, code)) => {
-            let language = TRANSLATIONS
-                .iter()
-                .find(|(c, ..)| *c == code)
-                .map_or(code, |(_, label, ..)| *label);
-            format!("{} ({language})", field.label)
-        }
-        None => field.label.to_owned(),
+        Some((_, code)) => lang.tf(
+            "field.in_language",
+            &[
+                ("label", field.label_in(lang)),
+                ("language", lang.t(&format!("language.{code}"))),
+            ],
+        ),
+        None => field.label_in(lang).to_owned(),
     }
 }
 
-fn clean_and_measure(raw: &str, multiline: bool, max_chars: usize) -> Result<String, String> {
-    let text = clean(raw, multiline)?;
+fn clean_and_measure(
+    raw: &str,
+    multiline: bool,
+    max_chars: usize,
+    lang: Lang,
+) -> Result<String, String> {
+    let text = clean(raw, multiline, lang)?;
     let chars = text.chars().count();
     if max_chars > 0 && chars > max_chars {
-        return Err(format!(
-            "Use at most {max_chars} characters (this has {chars})."
+        return Err(lang.tf(
+            "form.too_long",
+            &[
+                ("max", &max_chars.to_string()),
+                ("count", &chars.to_string()),
+            ],
         ));
     }
     Ok(text)
 }
 
-fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, String> {
-    let text = clean_and_measure(raw, false, field.max_chars)?;
+fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Result<Value, String> {
+    let text = clean_and_measure(raw, false, field.max_chars, lang)?;
+    let label = field.label_in(lang);
     let empty = text.is_empty();
     if empty && field.required && !matches!(field.kind, FieldKind::Published | FieldKind::Position)
     {
         return Err(match field.kind {
             FieldKind::Reference(_) | FieldKind::Choice(_) => {
-                format!("Choose a {}.", field.label.to_lowercase())
+                lang.tf("form.choose", &[("label", label)])
             }
-            _ => format!("Enter a {}.", field.label.to_lowercase()),
+            _ => lang.tf("form.enter", &[("label", label)]),
         });
     }
     match field.kind {
@@ -328,7 +343,7 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, Str
             if slug::is_valid(&text) {
                 Ok(Value::String(text))
             } else {
-                Err("Use lower-case letters (a–z), digits and single hyphens between them, e.g. moin-ul-haque.".to_owned())
+                Err(lang.t("form.slug").to_owned())
             }
         }
         FieldKind::Url => {
@@ -343,7 +358,7 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, Str
                 Some(rest) if !rest.is_empty() && !text.contains(char::is_whitespace) => {
                     Ok(Value::String(text))
                 }
-                _ => Err("Enter a web address starting with http:// or https://.".to_owned()),
+                _ => Err(lang.t("form.url").to_owned()),
             }
         }
         FieldKind::Country => {
@@ -352,20 +367,20 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, Str
             }
             Country::parse(&text)
                 .map(|country| Value::String(country.code().to_owned()))
-                .ok_or_else(|| "Enter a two-letter country code, such as PK or CN.".to_owned())
+                .ok_or_else(|| lang.t("form.country").to_owned())
         }
         FieldKind::Choice(options) => options
             .iter()
             .find(|(value, _)| *value == text)
             .map(|(value, _)| Value::String((*value).to_owned()))
-            .ok_or_else(|| format!("Choose one of the listed {}s.", field.label.to_lowercase())),
+            .ok_or_else(|| lang.tf("form.listed", &[("label", label)])),
         FieldKind::Date => {
             if empty {
                 return Ok(Value::Null);
             }
             time::Date::parse(&text, format_description!("[year]-[month]-[day]"))
                 .map(|_| Value::String(text))
-                .map_err(|_| "Enter a date as YYYY-MM-DD, e.g. 2023-09-05.".to_owned())
+                .map_err(|_| lang.t("form.date").to_owned())
         }
         FieldKind::Published => Ok(Value::Bool(!empty)),
         FieldKind::Position => {
@@ -374,7 +389,7 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, Str
             }
             match text.parse::<i32>() {
                 Ok(number) if (0..=1_000_000).contains(&number) => Ok(Value::from(number)),
-                _ => Err("Enter a whole number from 0 to 1000000.".to_owned()),
+                _ => Err(lang.t("form.number").to_owned()),
             }
         }
         FieldKind::Reference(table) => {
@@ -390,38 +405,39 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices) -> Result<Value, Str
                         .any(|(candidate, _)| candidate == id)
                 })
                 .map(Value::from)
-                .ok_or_else(|| {
-                    format!(
-                        "Choose one of the listed entries for {}.",
-                        field.label.to_lowercase()
-                    )
-                })
+                .ok_or_else(|| lang.tf("form.listed", &[("label", label)]))
         }
     }
 }
 
 /// Trim, unify line ends, and refuse NUL and other control characters (line breaks and tabs
 /// only where paragraphs are expected).
-fn clean(raw: &str, multiline: bool) -> Result<String, String> {
+fn clean(raw: &str, multiline: bool, lang: Lang) -> Result<String, String> {
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     if text.contains('\0') {
-        return Err("Remove the NUL character from this field.".to_owned());
+        return Err(lang.t("form.nul").to_owned());
     }
     if text
         .chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
     {
-        return Err(if multiline {
-            "Remove the control characters from this field.".to_owned()
-        } else {
-            "Remove the line breaks and control characters from this field: it takes one line."
-                .to_owned()
-        });
+        return Err(lang
+            .t(if multiline {
+                "form.control"
+            } else {
+                "form.one_line"
+            })
+            .to_owned());
     }
     Ok(text.trim().to_owned())
 }
 
-fn check_date_order(spec: &EntitySpec, values: &Map<String, Value>, errors: &mut Vec<FieldError>) {
+fn check_date_order(
+    spec: &EntitySpec,
+    values: &Map<String, Value>,
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+) {
     let (Some(Value::String(start)), Some(Value::String(end))) =
         (values.get("fair_starts_on"), values.get("fair_ends_on"))
     else {
@@ -431,13 +447,13 @@ fn check_date_order(spec: &EntitySpec, values: &Map<String, Value>, errors: &mut
     if start > end {
         errors.push(FieldError {
             column: "fair_ends_on".to_owned(),
-            label: spec.label_of("fair_ends_on"),
-            message: "The fair cannot end before it starts.".to_owned(),
+            label: spec.label_of("fair_ends_on", lang),
+            message: lang.t("form.fair_order").to_owned(),
         });
     }
 }
 
-fn parse_parties(raw: &[String], choices: &Choices) -> Result<Vec<i64>, String> {
+fn parse_parties(raw: &[String], choices: &Choices, lang: Lang) -> Result<Vec<i64>, String> {
     let mut parties = Vec::new();
     for value in raw.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
         let id = value
@@ -449,9 +465,9 @@ fn parse_parties(raw: &[String], choices: &Choices) -> Result<Vec<i64>, String> 
                     .iter()
                     .any(|(candidate, _)| candidate == id)
             })
-            .ok_or_else(|| "Choose parties from the list of organisations.".to_owned())?;
+            .ok_or_else(|| lang.t("form.parties_listed").to_owned())?;
         if parties.contains(&id) {
-            return Err("Each organisation can be a party only once.".to_owned());
+            return Err(lang.t("form.parties_once").to_owned());
         }
         parties.push(id);
     }
@@ -464,6 +480,7 @@ pub fn display(
     column: &str,
     value: Option<&Value>,
     choices: &Choices,
+    lang: Lang,
 ) -> String {
     let value = value.unwrap_or(&Value::Null);
     if column == "parties" {
@@ -477,7 +494,7 @@ pub fn display(
             })
             .unwrap_or_default();
         return if names.is_empty() {
-            "(none)".to_owned()
+            lang.t("admin.none").to_owned()
         } else {
             names.join("; ")
         };
@@ -488,17 +505,23 @@ pub fn display(
         .find(|f| f.column == column)
         .map(|f| f.kind);
     match (kind, value) {
-        (_, Value::Null) => "(empty)".to_owned(),
+        (_, Value::Null) => "—".to_owned(),
         (Some(FieldKind::Reference(table)), Value::Number(number)) => number
             .as_i64()
             .map_or_else(|| number.to_string(), |id| choices.label(table, id)),
-        (Some(FieldKind::Choice(options)), Value::String(text)) => options
-            .iter()
-            .find(|(v, _)| v == text)
-            .map_or_else(|| text.clone(), |(_, label)| (*label).to_owned()),
-        (Some(FieldKind::Published), Value::Bool(published)) => {
-            if *published { "Published" } else { "Draft" }.to_owned()
+        (Some(FieldKind::Choice(options)), Value::String(text)) => {
+            options.iter().find(|(v, _)| v == text).map_or_else(
+                || text.clone(),
+                |(value, label)| choice_label(value, label, lang).to_owned(),
+            )
         }
+        (Some(FieldKind::Published), Value::Bool(published)) => lang
+            .t(if *published {
+                "admin.published"
+            } else {
+                "admin.draft"
+            })
+            .to_owned(),
         (_, Value::Object(versions)) => {
             let mut parts: Vec<String> = Vec::new();
             if let Some(en) = versions.get("en").and_then(Value::as_str) {
@@ -531,6 +554,7 @@ pub fn diff(
     before: Option<&Map<String, Value>>,
     after: Option<&Map<String, Value>>,
     choices: &Choices,
+    lang: Lang,
 ) -> Vec<Change> {
     let mut columns: Vec<&str> = spec.fields.iter().map(|f| f.column).collect();
     if spec.has_parties {
@@ -543,14 +567,14 @@ pub fn diff(
             let new = after.and_then(|row| row.get(column));
             let same = old.unwrap_or(&Value::Null) == new.unwrap_or(&Value::Null);
             (!same).then(|| Change {
-                label: spec.label_of(column),
+                label: spec.label_of(column, lang),
                 before: if before.is_some() {
-                    display(spec, column, old, choices)
+                    display(spec, column, old, choices, lang)
                 } else {
                     "—".to_owned()
                 },
                 after: if after.is_some() {
-                    display(spec, column, new, choices)
+                    display(spec, column, new, choices, lang)
                 } else {
                     "—".to_owned()
                 },
@@ -614,6 +638,7 @@ pub fn field_views(
     raw: &RawValues,
     errors: &[FieldError],
     choices: &Choices,
+    lang: Lang,
 ) -> Vec<FieldView> {
     let mut views = Vec::new();
     for field in spec.fields {
@@ -629,7 +654,7 @@ pub fn field_views(
                     .iter()
                     .map(|(v, label)| OptionView {
                         value: (*v).to_owned(),
-                        label: (*label).to_owned(),
+                        label: choice_label(v, label, lang).to_owned(),
                         selected: *v == raw.get(field.column),
                     })
                     .collect(),
@@ -646,9 +671,21 @@ pub fn field_views(
         for (index, name) in input_names(field).into_iter().enumerate() {
             let translation = index.checked_sub(1).map(|i| TRANSLATIONS[i]);
             let label = match translation {
-                Some((_, language, ..)) => format!("{} ({language})", field.label),
-                None if localized => format!("{} (English)", field.label),
-                None => field.label.to_owned(),
+                Some((code, ..)) => lang.tf(
+                    "field.in_language",
+                    &[
+                        ("label", field.label_in(lang)),
+                        ("language", lang.t(&format!("language.{code}"))),
+                    ],
+                ),
+                None if localized => lang.tf(
+                    "field.in_language",
+                    &[
+                        ("label", field.label_in(lang)),
+                        ("language", lang.t("language.en")),
+                    ],
+                ),
+                None => field.label_in(lang).to_owned(),
             };
             views.push(FieldView {
                 label,
@@ -661,7 +698,7 @@ pub fn field_views(
                     .find(|e| e.column == name)
                     .map(|e| e.message.clone()),
                 hint: if translation.is_none() {
-                    field.hint
+                    field.hint_in(lang)
                 } else {
                     ""
                 },
@@ -725,7 +762,7 @@ mod tests {
                 ("short_name", "a\0b"),
             ]),
         );
-        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        let errors = parse(spec, &raw, &Choices::default(), Lang::En).unwrap_err();
         let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(
             columns,
@@ -748,7 +785,7 @@ mod tests {
                 ("published", "on"),
             ]),
         );
-        let parsed = parse(spec, &raw, &Choices::default()).unwrap();
+        let parsed = parse(spec, &raw, &Choices::default(), Lang::En).unwrap();
         assert_eq!(
             parsed.values["name"],
             serde_json::json!({"en": "New name", "zh": "旧"})
@@ -770,13 +807,13 @@ mod tests {
                 ("description.ur", "تفصیل"),
             ]),
         );
-        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        let errors = parse(spec, &raw, &Choices::default(), Lang::En).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].column, "description");
         assert!(errors[0].message.contains("English version too"));
         let raw =
             RawValues::from_submission(spec, &submission(&[("name", "Org"), ("name.zh", "a\0b")]));
-        let errors = parse(spec, &raw, &Choices::default()).unwrap_err();
+        let errors = parse(spec, &raw, &Choices::default(), Lang::En).unwrap_err();
         assert!(
             errors
                 .iter()
@@ -791,10 +828,10 @@ mod tests {
             people: vec![],
         };
         assert_eq!(
-            parse_parties(&["2".into(), "".into(), "1".into()], &choices).unwrap(),
+            parse_parties(&["2".into(), "".into(), "1".into()], &choices, Lang::En).unwrap(),
             [2, 1]
         );
-        assert!(parse_parties(&["1".into(), "1".into()], &choices).is_err());
-        assert!(parse_parties(&["3".into()], &choices).is_err());
+        assert!(parse_parties(&["1".into(), "1".into()], &choices, Lang::En).is_err());
+        assert!(parse_parties(&["3".into()], &choices, Lang::En).is_err());
     }
 }

@@ -50,7 +50,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let open = Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
-        .route("/admin/setup", get(auth::setup_form).post(auth::setup));
+        .route("/admin/setup", get(auth::setup_form).post(auth::setup))
+        .route("/admin/language", post(auth::choose_language));
     protected
         .merge(open)
         .layer(middleware::from_fn(same_origin_for_unsafe_methods))
@@ -144,7 +145,10 @@ fn check_same_origin(request: &Request) -> Result<()> {
 
 fn cross_site() -> AppError {
     AppError::Forbidden(
-        "This request did not come from a page of this site, so it was refused. Open the admin in your browser and try again.".to_owned(),
+        crate::i18n::Locale::current()
+            .lang
+            .t("admin.cross_site")
+            .to_owned(),
     )
 }
 

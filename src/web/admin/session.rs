@@ -102,7 +102,10 @@ pub async fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<()
     match (expected, submitted) {
         (Some(expected), Some(submitted)) if auth::secrets_equal(&expected, submitted) => Ok(()),
         _ => Err(AppError::Forbidden(
-            "This form has expired or did not come from this site. Go back, reload the page and try again.".to_owned(),
+            crate::i18n::Locale::current()
+                .lang
+                .t("admin.csrf")
+                .to_owned(),
         )),
     }
 }

@@ -2,6 +2,7 @@
 //! The generic handlers in `entities.rs` and the form logic in `form.rs` work from these.
 
 use crate::db::entities::{self, ReferenceTable, TableSql};
+use crate::i18n::{AsLang, Lang};
 
 /// One editable entity.
 #[derive(Debug)]
@@ -29,6 +30,21 @@ pub struct EntitySpec {
 }
 
 impl EntitySpec {
+    /// The entity's name in `lang`, for headings and the menu ("Organisations").
+    pub fn plural_in(&self, lang: impl AsLang) -> &'static str {
+        let lang = lang.as_lang();
+        lang.t_opt(&format!("entity.{}", self.key))
+            .unwrap_or(self.plural)
+    }
+
+    /// One entry's kind in `lang`, for sentences ("organisation").
+    pub fn singular_in(&self, lang: impl AsLang) -> &'static str {
+        let lang = lang.as_lang();
+        lang.t_opt(&format!("entity.{}.one", self.key))
+            .or_else(|| lang.t_opt(&format!("entity.{}", self.key)))
+            .unwrap_or(self.singular)
+    }
+
     /// Whether entries can be held back as drafts.
     pub fn has_published(&self) -> bool {
         self.fields
@@ -36,15 +52,14 @@ impl EntitySpec {
             .any(|f| matches!(f.kind, FieldKind::Published))
     }
 
-    /// The label of a column, for diffs and conflicts.
-    pub fn label_of(&self, column: &str) -> String {
-        if column == "parties" {
-            return "Parties".to_owned();
+    /// The label of a column in `lang`, for diffs and conflicts.
+    pub fn label_of(&self, column: &str, lang: Lang) -> String {
+        match self.fields.iter().find(|f| f.column == column) {
+            Some(field) => field.label_in(lang).to_owned(),
+            None => lang
+                .t_opt(&format!("field.{column}"))
+                .map_or_else(|| column.replace('_', " "), str::to_owned),
         }
-        self.fields
-            .iter()
-            .find(|f| f.column == column)
-            .map_or_else(|| column.replace('_', " "), |f| f.label.to_owned())
     }
 }
 
@@ -58,6 +73,41 @@ pub struct Field {
     /// Longest accepted value, in characters.
     pub max_chars: usize,
     pub hint: &'static str,
+}
+
+impl Field {
+    /// The field's label in `lang`.
+    pub fn label_in(&self, lang: Lang) -> &'static str {
+        lang.t_opt(&format!("field.{}", self.column))
+            .unwrap_or(self.label)
+    }
+
+    /// The field's hint in `lang` (empty when it has none).
+    pub fn hint_in(&self, lang: Lang) -> &'static str {
+        match self.hint_key() {
+            Some(key) => lang.t_opt(&key).unwrap_or(self.hint),
+            None => "",
+        }
+    }
+
+    /// The catalogue key of the field's hint, if it has one.
+    fn hint_key(&self) -> Option<String> {
+        if self.hint.is_empty() {
+            return None;
+        }
+        Some(match (self.column, self.kind) {
+            ("kind", FieldKind::Localized) => "hint.agreement_kind".to_owned(),
+            (column, _) => format!("hint.{column}"),
+        })
+    }
+}
+
+/// The label of a fixed choice (`company`, `direct`, `PK`, ...) in `lang`.
+pub fn choice_label(value: &str, english: &'static str, lang: Lang) -> &'static str {
+    ["quote_kind", "kind", "country"]
+        .iter()
+        .find_map(|prefix| lang.t_opt(&format!("{prefix}.{value}")))
+        .unwrap_or(english)
 }
 
 /// How a field is entered and stored.
@@ -91,7 +141,6 @@ pub enum FieldKind {
 #[derive(Debug)]
 pub struct Filter {
     pub column: &'static str,
-    pub label: &'static str,
     pub kind: FilterKind,
 }
 
@@ -252,17 +301,14 @@ static ORGANISATIONS: EntitySpec = EntitySpec {
     filters: &[
         Filter {
             column: "kind",
-            label: "Kind",
             kind: FilterKind::Choice(ORGANISATION_KINDS),
         },
         Filter {
             column: "country",
-            label: "Country",
             kind: FilterKind::Choice(&[("PK", "Pakistan"), ("CN", "China")]),
         },
         Filter {
             column: "published",
-            label: "Status",
             kind: FilterKind::Published,
         },
     ],
@@ -308,12 +354,10 @@ static PEOPLE: EntitySpec = EntitySpec {
     filters: &[
         Filter {
             column: "organisation_id",
-            label: "Organisation",
             kind: FilterKind::Reference(ReferenceTable::Organisations),
         },
         Filter {
             column: "published",
-            label: "Status",
             kind: FilterKind::Published,
         },
     ],
@@ -353,7 +397,6 @@ static QUOTES: EntitySpec = EntitySpec {
     public_prefix: None,
     filters: &[Filter {
         column: "person_id",
-        label: "Speaker",
         kind: FilterKind::Reference(ReferenceTable::People),
     }],
     sorts: &[
@@ -409,7 +452,6 @@ static AGREEMENTS: EntitySpec = EntitySpec {
     public_prefix: Some("/agreements/"),
     filters: &[Filter {
         column: "published",
-        label: "Status",
         kind: FilterKind::Published,
     }],
     sorts: &[
@@ -452,7 +494,6 @@ static BOOTHS: EntitySpec = EntitySpec {
     public_prefix: Some("/exhibitors/"),
     filters: &[Filter {
         column: "published",
-        label: "Status",
         kind: FilterKind::Published,
     }],
     sorts: &[
@@ -499,3 +540,40 @@ static INITIATIVES: EntitySpec = EntitySpec {
     has_parties: false,
     singleton: false,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_hint_and_choice_is_in_the_catalogues() {
+        for lang in Lang::ALL {
+            for spec in ENTITIES {
+                assert!(
+                    lang.t_opt(&format!("entity.{}", spec.key)).is_some(),
+                    "{}",
+                    spec.key
+                );
+                for field in spec.fields {
+                    assert!(
+                        lang.t_opt(&format!("field.{}", field.column)).is_some(),
+                        "{}",
+                        field.column
+                    );
+                    if let Some(key) = field.hint_key() {
+                        assert!(lang.t_opt(&key).is_some(), "{lang}: no {key}");
+                    }
+                    if let FieldKind::Choice(options) = field.kind {
+                        for (value, english) in options {
+                            let label = choice_label(value, english, lang);
+                            assert!(
+                                lang == Lang::En || label != *english,
+                                "{lang}: no label for {value}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
