@@ -703,7 +703,15 @@ pub fn field_views(
                     ""
                 },
                 max_chars: field.max_chars,
-                lang: translation.map(|(_, _, tag, dir)| (tag, dir)),
+                // Latin-script inputs stay left to right on an Urdu page.
+                lang: match (translation, field.kind) {
+                    (Some((_, _, tag, dir)), _) => Some((tag, dir)),
+                    (None, FieldKind::Localized | FieldKind::LocalizedLong) => Some(("en", "ltr")),
+                    (None, FieldKind::Slug | FieldKind::Url | FieldKind::Country) => {
+                        Some(("en", "ltr"))
+                    }
+                    _ => None,
+                },
                 name,
             });
         }
