@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use crate::auth;
 use crate::db::admins::{self, Admin};
 use crate::domain::email;
+use crate::i18n::Lang;
 
 /// The password: prompted twice without echo, or the first line of stdin with `--password-stdin`.
 pub fn read_password(from_stdin: bool) -> Result<String> {
@@ -28,14 +29,14 @@ pub fn read_password(from_stdin: bool) -> Result<String> {
         first
     };
     auth::check_new_password(&password)
-        .map_err(|message| anyhow::anyhow!("password not accepted: {message}"))?;
+        .map_err(|message| anyhow::anyhow!("password not accepted: {}", message.text(Lang::En)))?;
     Ok(password)
 }
 
 /// Create the account; a taken e-mail is a clear error.
 pub async fn create_admin(pool: &PgPool, email: &str, password: String) -> Result<Admin> {
-    let email =
-        email::parse(email).map_err(|message| anyhow::anyhow!("e-mail not accepted: {message}"))?;
+    let email = email::parse(email)
+        .map_err(|message| anyhow::anyhow!("e-mail not accepted: {}", message.text(Lang::En)))?;
     let hash = auth::hash_password(password).await?;
     match admins::create(pool, &email, &hash).await {
         Ok(admin) => Ok(admin),

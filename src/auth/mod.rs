@@ -1,6 +1,8 @@
 //! Secrets: password hashing, random tokens, and comparing them without leaking timing.
 
 use anyhow::Context;
+
+use crate::i18n::Message;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -12,16 +14,16 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Check a new password's length; the message says what to change.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+pub fn check_new_password(password: &str) -> Result<(), Message> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        Err(format!(
-            "Use at least {MIN_PASSWORD_CHARS} characters (this one has {chars})."
-        ))
+        Err(Message::new("form.password_short")
+            .with("min", MIN_PASSWORD_CHARS)
+            .with("count", chars))
     } else if chars > MAX_PASSWORD_CHARS {
-        Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."))
+        Err(Message::new("form.password_long").with("max", MAX_PASSWORD_CHARS))
     } else if password.contains('\0') {
-        Err("The password cannot contain a NUL character.".to_owned())
+        Err(Message::new("form.password_nul"))
     } else {
         Ok(())
     }

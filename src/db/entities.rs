@@ -309,15 +309,15 @@ pub async fn dependents(
 ) -> sqlx::Result<Vec<(String, i64, String)>> {
     let queries: &[&str] = match entity {
         "organisations" => &[
-            "SELECT 'people', id, 'Person: ' || (name->>'en') FROM people WHERE organisation_id = $1",
-            "SELECT 'agreements', a.id, 'Agreement (party): ' || (a.title->>'en') FROM agreements a
+            "SELECT 'people', id, name->>'en' FROM people WHERE organisation_id = $1",
+            "SELECT 'agreements', a.id, a.title->>'en' FROM agreements a
               JOIN agreement_parties ap ON ap.agreement_id = a.id WHERE ap.organisation_id = $1",
-            "SELECT 'booths', id, 'Booth: ' || slug FROM booths WHERE organisation_id = $1",
+            "SELECT 'booths', id, slug FROM booths WHERE organisation_id = $1",
         ],
         "people" => &[
-            "SELECT 'quotes', id, 'Quote: ' || left(body->>'en', 60) FROM quotes WHERE person_id = $1",
-            "SELECT 'agreements', id, 'Agreement (announced): ' || (title->>'en') FROM agreements WHERE announced_by_id = $1",
-            "SELECT 'initiatives', id, 'Initiative (mentioned): ' || (name->>'en') FROM initiatives WHERE mentioned_by_id = $1",
+            "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE person_id = $1",
+            "SELECT 'agreements', id, title->>'en' FROM agreements WHERE announced_by_id = $1",
+            "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE mentioned_by_id = $1",
         ],
         _ => &[],
     };

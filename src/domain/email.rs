@@ -1,13 +1,15 @@
 //! E-mail addresses of admins.
 
+use crate::i18n::Message;
+
 /// Normalise an address (trimmed, lower-case) and check its shape; the error says what is wrong.
-pub fn parse(input: &str) -> Result<String, String> {
+pub fn parse(input: &str) -> Result<String, Message> {
     let email = input.trim().to_lowercase();
     if email.is_empty() {
-        return Err("Enter an e-mail address.".to_owned());
+        return Err(Message::new("form.email_empty"));
     }
     if email.chars().count() > 254 {
-        return Err("Use an address of at most 254 characters.".to_owned());
+        return Err(Message::new("form.email_long"));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -21,7 +23,7 @@ pub fn parse(input: &str) -> Result<String, String> {
     if valid {
         Ok(email)
     } else {
-        Err("Enter an e-mail address like name@example.org.".to_owned())
+        Err(Message::new("form.email_shape"))
     }
 }
 

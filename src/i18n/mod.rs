@@ -272,6 +272,36 @@ impl<T: AsLang + ?Sized> AsLang for &T {
     }
 }
 
+/// A message to show later, in whatever language the page is in: a catalogue key and the
+/// values of its placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: &'static str,
+    pub values: Vec<(&'static str, String)>,
+}
+
+impl Message {
+    /// A message without placeholders.
+    pub fn new(key: &'static str) -> Self {
+        Self {
+            key,
+            values: Vec::new(),
+        }
+    }
+
+    /// Fill in a placeholder.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.values.push((name, value.to_string()));
+        self
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        lang.tf(self.key, &values)
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -327,7 +327,10 @@ async fn an_organisation_with_dependents_cannot_vanish_and_says_what_to_move() {
         .await;
     let dependents = page.texts(".dependents li");
     assert_eq!(dependents.len(), 3, "{dependents:?}");
-    assert!(dependents.iter().any(|d| d == "Person: Xiaodong Zhang"));
+    assert!(
+        dependents.iter().any(|d| d == "Xiaodong Zhang (person)"),
+        "{dependents:?}"
+    );
     assert_eq!(page.count("button.button--danger"), 0, "no delete button");
 
     // Posting anyway is refused, and nothing is deleted.

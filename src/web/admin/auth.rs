@@ -238,11 +238,12 @@ pub async fn setup(
         return Err(setup_link_invalid());
     }
     let mut errors = Vec::new();
+    let lang = Locale::current().lang;
     let email = email::parse(&form.email)
-        .map_err(|m| errors.push(("email", m)))
+        .map_err(|m| errors.push(("email", m.text(lang))))
         .ok();
     if let Err(message) = auth::check_new_password(&form.password) {
-        errors.push(("password", message));
+        errors.push(("password", message.text(lang)));
     } else if form.password != form.password_again {
         errors.push((
             "password_again",
