@@ -29,20 +29,27 @@ impl FilterParams {
         let country = match self.country.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(code) => Some(Country::parse(code).ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "“{code}” is not a country code. Use a two-letter code such as “pk” or “cn”, or choose from the list."
+                AppError::BadRequest(Locale::current().lang.tf1(
+                    "organisations.bad_country",
+                    "value",
+                    code,
                 ))
             })?),
         };
         let kind = match self.kind.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(value) => Some(OrganisationKind::parse(value).ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "“{value}” is not a kind of organisation. Choose one of: {}.",
-                    OrganisationKind::ALL
-                        .map(OrganisationKind::as_str)
-                        .join(", ")
-                ))
+                AppError::BadRequest(
+                    Locale::current().lang.tf2(
+                        "organisations.bad_kind",
+                        "value",
+                        value,
+                        "kinds",
+                        OrganisationKind::ALL
+                            .map(OrganisationKind::as_str)
+                            .join(", "),
+                    ),
+                )
             })?),
         };
         Ok(OrganisationFilter { country, kind })
