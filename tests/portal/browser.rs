@@ -127,7 +127,7 @@ impl Browser {
             .unwrap();
         client
             .wait()
-            .for_element(Locator::Css("main h1"))
+            .for_element(Locator::Css("form.logout"))
             .await
             .unwrap();
         assert_eq!(client.current_url().await.unwrap().path(), "/admin");
@@ -157,9 +157,11 @@ impl Browser {
             .click()
             .await
             .unwrap();
+        // Wait for the answer page: only it has a flash message, a conflict or an error
+        // summary (the form page's own h1 is still there right after the click).
         self.client()
             .wait()
-            .for_element(Locator::Css("main h1"))
+            .for_element(Locator::Css(".flash, .conflict, .error-summary"))
             .await
             .unwrap();
     }

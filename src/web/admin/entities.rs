@@ -33,6 +33,13 @@ async fn flash(session: &Session, key: &str, spec: &EntitySpec) -> Result<()> {
     .await
 }
 
+/// A posted form, once its CSRF token has been checked against the session.
+async fn checked_submission(session: &Session, pairs: Vec<(String, String)>) -> Result<Submission> {
+    let submission = Submission(pairs);
+    session::check_csrf(session, submission.get("csrf_token")).await?;
+    Ok(submission)
+}
+
 /// Look up the entity named in the path.
 fn entity(key: &str) -> Result<&'static EntitySpec> {
     spec::find(key).ok_or(AppError::NotFound)
@@ -436,8 +443,7 @@ pub async fn create(
     if spec.singleton {
         return Err(AppError::NotFound);
     }
-    let submission = Submission(pairs);
-    session::check_csrf(&session, submission.get("csrf_token")).await?;
+    let submission = checked_submission(&session, pairs).await?;
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
     let choices = load_choices(&mut conn, spec).await?;
@@ -513,14 +519,10 @@ pub async fn update(
 ) -> Result<Response> {
     let spec = entity(&key)?;
     let id = entry_id(&id)?;
-    let submission = Submission(pairs);
-    session::check_csrf(&session, submission.get("csrf_token")).await?;
-    let version: i32 = submission
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            AppError::BadRequest(Locale::current().lang.t("admin.no_version").to_owned())
-        })?;
+    let submission = checked_submission(&session, pairs).await?;
+    let version: i32 = submission.version().ok_or_else(|| {
+        AppError::BadRequest(Locale::current().lang.t("admin.no_version").to_owned())
+    })?;
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
     let current = entities::load(&mut *conn, spec.sql, id)
@@ -794,12 +796,8 @@ pub async fn delete(
         return Err(AppError::NotFound);
     }
     let id = entry_id(&id)?;
-    let submission = Submission(pairs);
-    session::check_csrf(&session, submission.get("csrf_token")).await?;
-    let version: i32 = submission
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let submission = checked_submission(&session, pairs).await?;
+    let version: i32 = submission.version().unwrap_or(-1);
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, admin.0.id, None).await?;
     let outcome = entities::delete(&mut *tx, spec.sql, id, version).await;
@@ -946,12 +944,8 @@ pub async fn revert(
     let spec = entity(&key)?;
     let id = entry_id(&id)?;
     let history_id = entry_id(&history_id)?;
-    let submission = Submission(pairs);
-    session::check_csrf(&session, submission.get("csrf_token")).await?;
-    let version: i32 = submission
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let submission = checked_submission(&session, pairs).await?;
+    let version: i32 = submission.version().unwrap_or(-1);
     let mut conn = state.db.acquire().await?;
     let entry = history::find(&mut *conn, spec.key, id, history_id)
         .await?
@@ -1020,8 +1014,7 @@ pub async fn restore(
 ) -> Result<Response> {
     let spec = entity(&key)?;
     let id = entry_id(&id)?;
-    let submission = Submission(pairs);
-    session::check_csrf(&session, submission.get("csrf_token")).await?;
+    checked_submission(&session, pairs).await?;
     let mut conn = state.db.acquire().await?;
     if entities::load(&mut *conn, spec.sql, id).await?.is_some() {
         return Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response());

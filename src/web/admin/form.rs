@@ -24,6 +24,11 @@ impl Submission {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The entry version the form was loaded at (optimistic locking), if it carries a valid one.
+    pub fn version(&self) -> Option<i32> {
+        self.get("version").and_then(|v| v.parse().ok())
+    }
+
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
