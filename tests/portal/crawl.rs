@@ -2,62 +2,45 @@
 //! exists, every fragment to an element that exists, and every page has the basics
 //! of an accessible document.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 
 use reqwest::StatusCode;
 
 use crate::helpers::{Page, TestApp};
+use crate::site::{crawl, internal_target, links};
 
 #[tokio::test]
 async fn every_internal_link_from_home_resolves_and_every_page_is_well_formed() {
     let app = TestApp::spawn().await;
-    let mut queue = VecDeque::from(["/".to_owned()]);
-    let mut seen = BTreeSet::from(["/".to_owned()]);
+    let fetched = crawl(&app, &["/"], |_| true).await;
     let mut fragments: Vec<(String, String, String)> = Vec::new();
     let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
 
-    while let Some(path) = queue.pop_front() {
-        let response = app.get(&path).await;
-        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        let is_html = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
-        if !is_html {
+    for page in &fetched {
+        let path = &page.path;
+        assert_eq!(page.status, StatusCode::OK, "GET {path}");
+        let Some(html) = &page.html else {
             continue;
-        }
-        let page = Page::parse(&response.text().await.unwrap());
-        assert_well_formed(&path, &page);
+        };
+        let page = Page::parse(html);
+        assert_well_formed(path, &page);
         ids.insert(path.clone(), page.attrs("[id]", "id").into_iter().collect());
 
-        let links = page
-            .attrs("a[href]", "href")
-            .into_iter()
-            .chain(page.attrs("link[href]", "href"));
-        for href in links {
+        for href in links(&page) {
             assert!(!href.is_empty(), "{path}: empty href");
-            if !href.starts_with('/') || href.starts_with("//") {
-                assert!(
-                    href.starts_with('#')
-                        || href.starts_with("https://")
-                        || href.starts_with("http://"),
-                    "{path}: unexpected link {href}"
-                );
-                if let Some(fragment) = href.strip_prefix('#') {
-                    fragments.push((path.clone(), path.clone(), fragment.to_owned()));
+            let target = match internal_target(&href) {
+                Some(target) => target,
+                None if href.starts_with('#') => path.clone(),
+                None => {
+                    assert!(
+                        href.starts_with("https://") || href.starts_with("http://"),
+                        "{path}: unexpected link {href}"
+                    );
+                    continue;
                 }
-                continue;
-            }
-            let (target, fragment) = match href.split_once('#') {
-                Some((target, fragment)) => (target.to_owned(), Some(fragment.to_owned())),
-                None => (href.clone(), None),
             };
-            if let Some(fragment) = fragment {
-                fragments.push((path.clone(), target.clone(), fragment));
-            }
-            if seen.insert(target.clone()) {
-                queue.push_back(target);
+            if let Some((_, fragment)) = href.split_once('#') {
+                fragments.push((path.clone(), target, fragment.to_owned()));
             }
         }
     }
@@ -71,6 +54,7 @@ async fn every_internal_link_from_home_resolves_and_every_page_is_well_formed() 
             "{from} links to {target}#{fragment}, which has no such id"
         );
     }
+    let seen: BTreeSet<&str> = fetched.iter().map(|page| page.path.as_str()).collect();
     // Every entity page was reached from the home page.
     for expected in [
         "/speakers/moin-ul-haque",
