@@ -81,6 +81,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
 
+    /// The address visitors use, such as `https://forum.example.org`: absolute links
+    /// (`hreflang`, canonical) point there. Without it they are built from each request's
+    /// `Host` header — set it in production.
+    #[arg(long, env = "PORTAL_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
     #[command(flatten)]
     pub sessions: SessionArgs,
 }
@@ -117,6 +123,23 @@ impl Default for SessionArgs {
     }
 }
 
+/// A public URL is a scheme and a host (and port), nothing more: `https://forum.example.org`.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let trimmed = value.trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let valid_host = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if !valid_host {
+        return Err("it must be a scheme and a host only, like https://forum.example.org".into());
+    }
+    Ok(trimmed.to_owned())
+}
+
 impl Cli {
     /// The command to run: `serve` when none was named.
     pub fn command(&self) -> Command {
@@ -124,5 +147,26 @@ impl Cli {
             Some(command) => command.clone(),
             None => Command::Serve(self.serve.clone()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_public_url_is_a_scheme_and_a_host() {
+        assert_eq!(
+            parse_public_url("https://forum.example.org/").as_deref(),
+            Ok("https://forum.example.org")
+        );
+        assert_eq!(
+            parse_public_url("http://127.0.0.1:3000").as_deref(),
+            Ok("http://127.0.0.1:3000")
+        );
+        assert!(parse_public_url("forum.example.org").is_err());
+        assert!(parse_public_url("https://").is_err());
+        assert!(parse_public_url("https://forum.example.org/portal").is_err());
+        assert!(parse_public_url("https://forum.example.org?x=1").is_err());
     }
 }

@@ -70,7 +70,7 @@ impl ErrorPage {
             _ => "error.internal",
         });
         Self {
-            meta: PageMeta::new(heading, heading, None),
+            meta: PageMeta::new(heading, heading, None).not_indexed(),
             status: status.as_u16(),
             heading,
             message,

@@ -47,13 +47,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 tracing::info!("forum portal listening on {url}");
                 let state = AppState {
                     db: database.pool.clone(),
-                    web: std::sync::Arc::new(state::WebConfig {
-                        static_dir: args
-                            .static_dir
+                    web: std::sync::Arc::new(state::WebConfig::new(
+                        args.static_dir
                             .clone()
                             .unwrap_or_else(state::WebConfig::source_tree_static_dir),
-                        sessions: args.sessions.clone(),
-                    }),
+                        args.sessions.clone(),
+                        args.public_url.clone(),
+                    )),
                 };
                 web::admin::announce_setup_link(&state.db, &url).await?;
                 let cleanup = web::admin::spawn_session_cleanup(state.db.clone());

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use sqlx::PgPool;
 
 use crate::config::SessionArgs;
+use crate::web::site::AssetVersions;
 
 /// Shared, cheaply cloned application state.
 #[derive(Debug, Clone)]
@@ -24,9 +25,24 @@ pub struct WebConfig {
     pub static_dir: PathBuf,
     /// Admin session settings.
     pub sessions: SessionArgs,
+    /// The address visitors use (`https://forum.example.org`), when configured.
+    pub public_url: Option<String>,
+    /// The version of each stylesheet and icon under `static_dir`.
+    pub assets: Arc<AssetVersions>,
 }
 
 impl WebConfig {
+    /// Settings serving `static_dir` (whose files are hashed now, once).
+    pub fn new(static_dir: PathBuf, sessions: SessionArgs, public_url: Option<String>) -> Self {
+        let assets = Arc::new(AssetVersions::scan(&static_dir));
+        Self {
+            static_dir,
+            sessions,
+            public_url,
+            assets,
+        }
+    }
+
     /// The `static/` folder of this source tree (the default for `--static-dir`).
     pub fn source_tree_static_dir() -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
@@ -38,10 +54,11 @@ impl AppState {
     pub fn new(db: PgPool) -> Self {
         Self {
             db,
-            web: Arc::new(WebConfig {
-                static_dir: WebConfig::source_tree_static_dir(),
-                sessions: SessionArgs::default(),
-            }),
+            web: Arc::new(WebConfig::new(
+                WebConfig::source_tree_static_dir(),
+                SessionArgs::default(),
+                None,
+            )),
         }
     }
 }

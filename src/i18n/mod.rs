@@ -113,6 +113,16 @@ impl Lang {
         }
     }
 
+    /// The stylesheet of the web font for this language's script, under `static/`: only pages
+    /// in that language load it (the language switcher's few glyphs come with `site.css`).
+    pub fn font_stylesheet(self) -> Option<&'static str> {
+        match self {
+            Self::En => None,
+            Self::Zh => Some("css/fonts-zh.css"),
+            Self::Ur => Some("css/fonts-ur.css"),
+        }
+    }
+
     /// The path prefix of its pages (`""` for English).
     pub fn prefix(self) -> &'static str {
         match self {
@@ -431,8 +441,13 @@ mod tests {
                 collect_keys(path, used);
             } else if path.extension().is_some_and(|e| e == "html" || e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for piece in text.split("t(\"").skip(1) {
-                    if let Some(key) = piece.split('"').next()
+                let pieces: Vec<&str> = text.split("t(\"").collect();
+                for (before, piece) in pieces.iter().zip(pieces.iter().skip(1)) {
+                    // `t(` itself, not the end of another name (`asset(`, `is_host(`).
+                    let whole_name = !before
+                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+                    if whole_name
+                        && let Some(key) = piece.split('"').next()
                         && !key.is_empty()
                         && key
                             .chars()

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod health;
 pub mod public;
 pub mod render;
+pub mod site;
 
 use std::time::Duration;
 
@@ -36,10 +37,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 pub fn router(state: AppState) -> Router {
     let static_files = Router::new()
         .fallback_service(ServeDir::new(&state.web.static_dir))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
-        ));
+        .layer(middleware::from_fn(site::static_caching));
 
     Router::new()
         .merge(public::router())
@@ -54,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             )
             .into_response_with(StatusCode::METHOD_NOT_ALLOWED)
         })
+        .layer(middleware::from_fn_with_state(state.clone(), site::with_site))
         .with_state(state)
         .layer(default_header(
             header::CONTENT_SECURITY_POLICY,

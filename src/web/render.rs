@@ -48,6 +48,8 @@ pub struct PageMeta {
     pub lang: Lang,
     /// The page's path without its language prefix.
     path: String,
+    /// Whether search engines should index the page (not error pages, not previews).
+    indexable: bool,
 }
 
 impl PageMeta {
@@ -66,6 +68,7 @@ impl PageMeta {
             preview: false,
             lang: locale.lang,
             path: locale.path,
+            indexable: true,
         }
     }
 
@@ -96,10 +99,22 @@ impl PageMeta {
             .collect()
     }
 
-    /// Mark the page as an admin's preview (or not).
+    /// Mark the page as an admin's preview (or not); previews are not for search engines.
     pub fn preview(mut self, preview: bool) -> Self {
         self.preview = preview;
+        self.indexable &= !preview;
         self
+    }
+
+    /// Mark the page as one search engines should leave out (an error page).
+    pub fn not_indexed(mut self) -> Self {
+        self.indexable = false;
+        self
+    }
+
+    /// Whether the page gets canonical and `hreflang` links, or `noindex`.
+    pub fn indexable(&self) -> bool {
+        self.indexable
     }
 
     /// Whether the navigation link with this key (`"speakers"`, ...) is the current section.

@@ -159,10 +159,11 @@ impl TestApp {
     pub async fn spawn_with_sessions(sessions: forum_portal::config::SessionArgs) -> Self {
         let (database, db) = seeded_database().await;
         let mut state = AppState::new(db);
-        state.web = std::sync::Arc::new(forum_portal::state::WebConfig {
-            static_dir: forum_portal::state::WebConfig::source_tree_static_dir(),
+        state.web = std::sync::Arc::new(forum_portal::state::WebConfig::new(
+            forum_portal::state::WebConfig::source_tree_static_dir(),
             sessions,
-        });
+            None,
+        ));
         Self::spawn_with_state(database, state).await
     }
 

@@ -53,9 +53,17 @@ async fn every_page_in_every_language_with_its_direction_and_a_switcher_to_the_s
                 std::slice::from_ref(&url),
                 "{url}"
             );
+            // Search engines need absolute alternates; without a configured public URL
+            // they are built from the request's Host.
+            let origin = format!("http://{}", app.addr);
             assert_eq!(
                 page.attrs("link[hreflang=zh-Hans]", "href"),
-                [localized("/zh", path)],
+                [format!("{origin}{}", localized("/zh", path))],
+                "{url}"
+            );
+            assert_eq!(
+                page.attrs("link[rel=canonical]", "href"),
+                [format!("{origin}{url}")],
                 "{url}"
             );
         }

@@ -15,6 +15,7 @@ mod chrome;
 mod crawl;
 mod errors;
 mod gates;
+mod head;
 mod keyboard;
 mod migrations;
 mod no_javascript;

@@ -24,7 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/zh", get(home::show))
         .route("/ur", get(home::show))
         .route("/zh/", get(|| async { Redirect::permanent("/zh") }))
-        .route("/ur/", get(|| async { Redirect::permanent("/ur") }));
+        .route("/ur/", get(|| async { Redirect::permanent("/ur") }))
+        .route("/robots.txt", get(robots));
     for lang in Lang::ALL {
         let prefix = lang.prefix();
         router = router
@@ -70,4 +71,9 @@ async fn source_of(
         Some(id) => Ok(db::sources::find(db, id).await?),
         None => Ok(None),
     }
+}
+
+/// What crawlers may read: everything but the admin.
+async fn robots() -> &'static str {
+    "User-agent: *\nDisallow: /admin\n"
 }
