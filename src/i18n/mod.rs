@@ -444,8 +444,8 @@ mod tests {
                 let pieces: Vec<&str> = text.split("t(\"").collect();
                 for (before, piece) in pieces.iter().zip(pieces.iter().skip(1)) {
                     // `t(` itself, not the end of another name (`asset(`, `is_host(`).
-                    let whole_name = !before
-                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+                    let whole_name =
+                        !before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
                     if whole_name
                         && let Some(key) = piece.split('"').next()
                         && !key.is_empty()

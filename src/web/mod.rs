@@ -52,7 +52,10 @@ pub fn router(state: AppState) -> Router {
             )
             .into_response_with(StatusCode::METHOD_NOT_ALLOWED)
         })
-        .layer(middleware::from_fn_with_state(state.clone(), site::with_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            site::with_site,
+        ))
         .with_state(state)
         .layer(default_header(
             header::CONTENT_SECURITY_POLICY,

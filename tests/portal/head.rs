@@ -138,7 +138,10 @@ async fn search_engines_get_absolute_alternates_and_no_error_pages() {
 
     let robots = app.get("/robots.txt").await;
     assert_eq!(robots.status(), StatusCode::OK);
-    assert_eq!(robots.text().await.unwrap(), "User-agent: *\nDisallow: /admin\n");
+    assert_eq!(
+        robots.text().await.unwrap(),
+        "User-agent: *\nDisallow: /admin\n"
+    );
 }
 
 #[tokio::test]
