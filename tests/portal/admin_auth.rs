@@ -288,10 +288,7 @@ async fn a_get_never_changes_anything() {
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
-    let token = forum_portal::auth::random_token();
-    forum_portal::db::setup_tokens::insert(&app.db, &forum_portal::auth::token_hash(&token))
-        .await
-        .unwrap();
+    let token = app.setup_token().await;
     app.page("/admin/setup?token=wrong", StatusCode::NOT_FOUND)
         .await;
     let path = format!("/admin/setup?token={token}");

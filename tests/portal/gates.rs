@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::chrome::{Browser, Problem};
-use crate::helpers::{Page, TestApp};
+use crate::helpers::{Page, TestApp, content_type};
 use crate::site::{Fetched, crawl};
 
 /// A page as the server sent it.
@@ -152,6 +152,15 @@ async fn admin_pages(app: &TestApp) -> Vec<Served> {
         .post_changed(&person, &values, &[("role", "Science Counsellor")])
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER, "edit a person");
+    // A draft, whose form links to its preview.
+    let draft = format!(
+        "/admin/people/{}",
+        app.id_of("people", "xiaodong-zhang").await
+    );
+    let mut values = app.form_values(&draft).await;
+    values.retain(|(name, _)| name != "published");
+    let saved = app.post_changed(&draft, &values, &[]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER, "unpublish a person");
 
     let mut pages = fetch_all(app, vec!["/speakers".to_owned()]).await; // English
     pages.extend(crawled(
@@ -226,13 +235,7 @@ async fn answer_pages(app: &TestApp) -> Vec<Served> {
     pages.push(served(&path, response).await);
 
     let fresh = TestApp::spawn().await;
-    let setup_token = forum_portal::auth::random_token();
-    forum_portal::db::setup_tokens::insert(
-        &fresh.db,
-        &forum_portal::auth::token_hash(&setup_token),
-    )
-    .await
-    .unwrap();
+    let setup_token = fresh.setup_token().await;
     let path = format!("/admin/setup?token={setup_token}");
     pages.push(served(&path, fresh.get(&path).await).await);
     let csrf = fresh.csrf_token(&path).await;
@@ -277,12 +280,7 @@ async fn fetch_all(app: &TestApp, paths: Vec<String>) -> Vec<Served> {
 
 async fn served(path: &str, response: reqwest::Response) -> Served {
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = content_type(&response);
     assert!(
         content_type.starts_with("text/html"),
         "{path}: {status} {content_type}"
@@ -384,6 +382,8 @@ async fn every_page_is_valid_html() {
         "ur-admin-booths-deleted",
         "en-admin-people-new",
         "en-admin-organisations-id-history",
+        "en-admin-people-id-preview",
+        "ur-admin-people-id-preview",
         "en-admin-setup-by-token",
     ] {
         assert!(kinds.contains(kind), "no {kind} page among {kinds:?}");
@@ -594,10 +594,7 @@ async fn every_admin_page_passes_axe_and_loads_cleanly_in_a_browser() {
 
     // The first-admin setup form, and its answer to bad input.
     let fresh = TestApp::spawn().await;
-    let token = forum_portal::auth::random_token();
-    forum_portal::db::setup_tokens::insert(&fresh.db, &forum_portal::auth::token_hash(&token))
-        .await
-        .unwrap();
+    let token = fresh.setup_token().await;
     gate.host = fresh.addr.to_string();
     gate.visit_path(&format!("/admin/setup?token={token}"), "en-admin-setup")
         .await;

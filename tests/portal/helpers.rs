@@ -211,12 +211,7 @@ impl TestApp {
     pub async fn page(&self, path: &str, status: StatusCode) -> Page {
         let response = self.get(path).await;
         assert_eq!(response.status(), status, "GET {path}");
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let content_type = content_type(&response);
         assert!(
             content_type.starts_with("text/html"),
             "GET {path}: content type {content_type}"
@@ -295,6 +290,15 @@ impl TestApp {
             .await
             .unwrap()
             .id
+    }
+
+    /// A valid first-admin setup token, as the portal logs while no admin exists.
+    pub async fn setup_token(&self) -> String {
+        let token = forum_portal::auth::random_token();
+        forum_portal::db::setup_tokens::insert(&self.db, &forum_portal::auth::token_hash(&token))
+            .await
+            .unwrap();
+        token
     }
 
     /// A second client (another browser) for the same server.
@@ -449,6 +453,16 @@ pub fn encode_form(pairs: &[(&str, &str)]) -> String {
         .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// The `Content-Type` of a response (empty when it has none).
+pub fn content_type(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The `Location` of a redirect.

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Page, TestApp};
+use crate::helpers::{Page, TestApp, content_type};
 
 /// One response met on a crawl.
 pub struct Fetched {
@@ -25,12 +25,7 @@ pub async fn crawl(app: &TestApp, roots: &[&str], keep: impl Fn(&str) -> bool) -
     while let Some(path) = queue.pop_front() {
         let response = app.get(&path).await;
         let status = response.status();
-        let is_html = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
-        let html = if is_html {
+        let html = if content_type(&response).starts_with("text/html") {
             Some(response.text().await.unwrap())
         } else {
             None
