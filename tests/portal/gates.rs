@@ -1,8 +1,10 @@
 //! The gates every page passes, public and admin, in every language:
 //!
-//! - the served HTML has no error in the Nu HTML Checker (`vnu.jar`);
-//! - in headless Chromium, axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation, and the
-//!   browser reports no console error, no failed request and no request to another host;
+//! - the served HTML, and every stylesheet, has no error or warning in the Nu HTML Checker
+//!   (`vnu.jar`);
+//! - in headless Chromium, axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation (nor any of its
+//!   best-practice rules), and the browser reports no console error, no failed request and no
+//!   request to another host;
 //! - a screenshot of each kind of page in each language at 360 and 1280 px wide is saved
 //!   under `target/gates/screenshots` for people to look at.
 //!
@@ -312,8 +314,14 @@ impl Served {
     }
 }
 
-/// Run the Nu HTML Checker once over all `pages`; the errors it found, by page.
-fn html_errors(tools: &Tools, folder: &str, pages: &[Served]) -> Vec<String> {
+/// Run the Nu HTML Checker once over all `pages` and `stylesheets`; its errors and warnings,
+/// by page or file.
+fn markup_problems(
+    tools: &Tools,
+    folder: &str,
+    pages: &[Served],
+    stylesheets: &[PathBuf],
+) -> Vec<String> {
     let folder = tools.output.join(folder);
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
@@ -326,8 +334,9 @@ fn html_errors(tools: &Tools, folder: &str, pages: &[Served]) -> Vec<String> {
     let output = std::process::Command::new("java")
         .arg("-jar")
         .arg(&tools.vnu_jar)
-        .args(["--errors-only", "--format", "json", "--stdout"])
+        .args(["--also-check-css", "--format", "json", "--stdout"])
         .args(&files)
+        .args(stylesheets)
         .output()
         .expect("run vnu.jar");
     let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -336,32 +345,52 @@ fn html_errors(tools: &Tools, folder: &str, pages: &[Served]) -> Vec<String> {
             String::from_utf8_lossy(&output.stderr)
         )
     });
-    let mut errors = Vec::new();
+    let mut problems = Vec::new();
     for message in report["messages"].as_array().unwrap() {
+        // Errors and warnings count; plain information ("trailing slash…") does not.
+        if message["type"] == "info" && message["subType"] != "warning" {
+            continue;
+        }
         let url = message["url"].as_str().unwrap_or_default();
         let page = files
             .iter()
             .position(|file| url.ends_with(&*file.to_string_lossy()))
             .map_or(url, |i| pages[i].path.as_str());
-        errors.push(format!(
-            "{page} line {}: {} — {}",
+        problems.push(format!(
+            "{page} line {}: {} {} — {}",
             message["lastLine"],
+            message["subType"]
+                .as_str()
+                .unwrap_or(message["type"].as_str().unwrap_or_default()),
             message["message"].as_str().unwrap_or_default(),
             message["extract"].as_str().unwrap_or_default().trim()
         ));
     }
-    if errors.is_empty() {
+    if problems.is_empty() {
         assert!(
             output.status.success(),
             "vnu.jar failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    errors
+    problems
+}
+
+/// Every stylesheet the portal serves.
+fn stylesheets() -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/css");
+    let mut sheets: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "css"))
+        .collect();
+    sheets.sort();
+    sheets
 }
 
 #[tokio::test]
-async fn every_page_is_valid_html() {
+async fn every_page_and_stylesheet_is_valid() {
     let Some(tools) = Tools::find() else {
         return;
     };
@@ -401,19 +430,30 @@ async fn every_page_is_valid_html() {
             "no page answered {status}"
         );
     }
-    let errors = html_errors(&tools, "html", &pages);
+    let sheets = stylesheets();
     assert!(
-        errors.is_empty(),
-        "{} HTML errors on {} pages:\n{}",
-        errors.len(),
-        pages.len(),
-        errors.join("\n")
+        sheets.len() >= 3,
+        "site.css and the font sheets: {sheets:?}"
     );
-    eprintln!("{} pages, no HTML error", pages.len());
+    let problems = markup_problems(&tools, "html", &pages, &sheets);
+    assert!(
+        problems.is_empty(),
+        "{} errors and warnings in {} pages and {} stylesheets:\n{}",
+        problems.len(),
+        pages.len(),
+        sheets.len(),
+        problems.join("\n")
+    );
+    eprintln!(
+        "{} pages and {} stylesheets, no error or warning",
+        pages.len(),
+        sheets.len()
+    );
 }
 
-/// The accessibility rules the gate applies: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
-const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']";
+/// The accessibility rules the gate applies: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and
+/// axe's best practices (landmarks, heading order, one main…), which every page meets too.
+const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']";
 
 /// What axe-core finds wrong with the page shown now, one line per rule and element.
 async fn accessibility_violations(browser: &Browser, axe_source: &str) -> Vec<String> {
@@ -621,15 +661,21 @@ async fn the_gates_catch_a_bad_page() {
     let Some(tools) = Tools::find() else {
         return;
     };
-    let errors = html_errors(
+    let bad_css = tools.output.join("bad.css");
+    std::fs::create_dir_all(&tools.output).unwrap();
+    std::fs::write(&bad_css, "body { colour: red; }\n").unwrap();
+    let problems = markup_problems(
         &tools,
         "html-bad",
         &[Served::new("/bad", StatusCode::OK, BAD_PAGE.to_owned())],
+        &[bad_css],
     );
-    assert!(
-        errors.iter().any(|e| e.contains("title")),
-        "vnu.jar finds the missing title: {errors:?}"
-    );
+    for expected in ["/bad line", "title", "bad.css line 1", "colour"] {
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "vnu.jar reports {expected:?}: {problems:#?}"
+        );
+    }
 
     let Some(browser) = Browser::start().await else {
         return;
