@@ -52,6 +52,28 @@ impl OrganisationRef {
     pub fn display_name_in(&self, lang: impl crate::i18n::AsLang) -> String {
         display_name_in(&self.name, self.short_name.as_deref(), lang.as_lang())
     }
+
+    /// The display name for a page in `lang` (see [`display_name_html`]).
+    pub fn display_name_html(
+        &self,
+        lang: impl crate::i18n::AsLang,
+    ) -> crate::domain::localized::Shown<'static> {
+        display_name_html(&self.name, self.short_name.as_deref(), lang.as_lang())
+    }
+}
+
+/// An organisation's name in `lang` with its acronym, for a page: isolated with `<bdi>`, and
+/// marked `lang="en"` where the name has no version in `lang` (WCAG 3.1.2, language of parts:
+/// a screen reader then reads it as English).
+pub fn display_name_html(
+    name: &LocalizedText,
+    short_name: Option<&str>,
+    lang: crate::i18n::Lang,
+) -> crate::domain::localized::Shown<'static> {
+    crate::domain::localized::Shown::isolated(
+        display_name_in(name, short_name, lang),
+        name.is_fallback(lang),
+    )
 }
 
 /// Just enough of a person to name and link them.

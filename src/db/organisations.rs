@@ -38,6 +38,14 @@ macro_rules! organisation_accessors {
                 super::display_name_in(&self.name, self.short_name.as_deref(), lang.as_lang())
             }
 
+            /// The name with its acronym for a page in `lang` (see `db::display_name_html`).
+            pub fn display_name_html(
+                &self,
+                lang: impl crate::i18n::AsLang,
+            ) -> crate::domain::localized::Shown<'static> {
+                super::display_name_html(&self.name, self.short_name.as_deref(), lang.as_lang())
+            }
+
             /// The name with its acronym.
             pub fn display_name(&self) -> String {
                 super::display_organisation_name(&self.name, self.short_name.as_deref())

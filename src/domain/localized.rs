@@ -88,6 +88,7 @@ mod sql {
 mod display {
     //! Showing a [`LocalizedText`] in a page's language, with the English fallback marked.
 
+    use std::borrow::Cow;
     use std::fmt;
 
     use super::LocalizedText;
@@ -110,7 +111,7 @@ mod display {
         pub fn t(&self, lang: impl AsLang) -> Shown<'_> {
             let lang = lang.as_lang();
             Shown {
-                text: self.plain(lang),
+                text: Cow::Borrowed(self.plain(lang)),
                 fallback: self.is_fallback(lang).then(|| lang.t("content.in_english")),
                 isolate: false,
             }
@@ -121,21 +122,29 @@ mod display {
         /// Latin letters is not a translation that is missing).
         pub fn name(&self, lang: impl AsLang) -> Shown<'_> {
             let lang = lang.as_lang();
-            Shown {
-                text: self.plain(lang),
-                fallback: self.is_fallback(lang).then_some(""),
-                isolate: true,
-            }
+            Shown::isolated(self.plain(lang), self.is_fallback(lang))
         }
     }
 
     /// Text ready for a template: it writes its own, escaped, markup.
-    #[derive(Debug, Clone, Copy)]
+    #[derive(Debug, Clone)]
     pub struct Shown<'a> {
-        text: &'a str,
+        text: Cow<'a, str>,
         /// `Some(marker)` when English stands in for a missing version.
         fallback: Option<&'static str>,
         isolate: bool,
+    }
+
+    impl<'a> Shown<'a> {
+        /// A name isolated with `<bdi>`, marked `lang="en"` when `english` stands in for the
+        /// page's language (so a screen reader reads it as English).
+        pub fn isolated(text: impl Into<Cow<'a, str>>, english: bool) -> Self {
+            Shown {
+                text: text.into(),
+                fallback: english.then_some(""),
+                isolate: true,
+            }
+        }
     }
 
     impl fmt::Display for Shown<'_> {
@@ -144,13 +153,13 @@ mod display {
             match self.fallback {
                 None if self.isolate => {
                     f.write_str("<bdi>")?;
-                    write_escaped(f, self.text)?;
+                    write_escaped(f, &self.text)?;
                     f.write_str("</bdi>")
                 }
-                None => write_escaped(f, self.text),
+                None => write_escaped(f, &self.text),
                 Some(marker) => {
                     write!(f, "<{element} lang=\"en\" dir=\"ltr\">")?;
-                    write_escaped(f, self.text)?;
+                    write_escaped(f, &self.text)?;
                     write!(f, "</{element}>")?;
                     if !marker.is_empty() {
                         f.write_str(" <small class=\"in-english\">(")?;

@@ -296,3 +296,43 @@ async fn the_admin_speaks_the_chosen_language_too() {
     let dashboard = app.page("/admin", StatusCode::OK).await;
     assert_eq!(dashboard.attrs("html", "dir"), ["rtl"]);
 }
+
+/// WCAG 3.1.2 (language of parts): an organisation's English name on an Urdu or Chinese page
+/// is marked as English wherever it appears, so a screen reader reads it as English; a name
+/// with its own version is not.
+#[tokio::test]
+async fn english_organisation_names_on_other_pages_are_marked_english() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/ur",
+        "/ur/speakers",
+        "/ur/speakers/moin-ul-haque",
+        "/zh/agreements",
+        "/zh/agreements/china-pakistan-sti-center",
+        "/ur/organisations",
+        "/ur/organisations/zbra",
+        "/zh/exhibitors",
+        "/ur/exhibitors/stza",
+    ] {
+        let page = app.page(path, StatusCode::OK).await;
+        let names = page.count(
+            "main a[href*='/organisations/'] bdi, main a[href*='/exhibitors/'] bdi, main h1 bdi",
+        );
+        let english = page.count(
+            "main a[href*='/organisations/'] bdi[lang=en], main a[href*='/exhibitors/'] bdi[lang=en], \
+             main h1 bdi[lang=en]",
+        );
+        assert!(names > 0, "{path}: organisation names");
+        assert_eq!(names, english, "{path}: every English name is marked");
+    }
+    // With a Urdu version the name is Urdu, not marked.
+    sqlx::query(
+        "UPDATE organisations SET name = name || '{\"ur\": \"زیڈ بی آر اے\"}'::jsonb WHERE slug = 'zbra'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let page = app.page("/ur/organisations/zbra", StatusCode::OK).await;
+    assert_eq!(page.count("main h1 bdi[lang=en]"), 0);
+    assert!(page.text("main h1").starts_with("زیڈ بی آر اے"));
+}
