@@ -335,7 +335,9 @@ impl Browser {
                 }
                 "Network.loadingFailed" => {
                     let id = params["requestId"].as_str().unwrap_or_default();
-                    if let Some(url) = urls.get(id) {
+                    // A request cut short by going to the next page did not fail.
+                    let canceled = params["canceled"] == true;
+                    if let Some(url) = urls.get(id).filter(|_| !canceled) {
                         problems.push(Problem::FailedRequest {
                             url: url.clone(),
                             error: params["errorText"].as_str().unwrap_or_default().to_owned(),
