@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
@@ -132,7 +132,8 @@ pub async fn static_caching(request: Request, next: Next) -> Response {
         .is_some_and(|query| query.split('&').any(|pair| pair.starts_with("v=")))
         || request.uri().path().starts_with("/fonts/");
     let mut response = next.run(request).await;
-    if response.status().is_success() {
+    // A 304 renews what the browser holds, so it says for how long as well.
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if immutable {
             "public, max-age=31536000, immutable"
         } else {

@@ -36,6 +36,24 @@ async fn stylesheets_carry_their_version_and_are_kept_a_year() {
         cache_control(&response),
         "public, max-age=31536000, immutable"
     );
+    // Revalidation renews the year too.
+    let modified = response
+        .headers()
+        .get(reqwest::header::LAST_MODIFIED)
+        .cloned()
+        .expect("Last-Modified");
+    let response = app
+        .client
+        .get(app.url(site_css))
+        .header(reqwest::header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        cache_control(&response),
+        "public, max-age=31536000, immutable"
+    );
     // Without its version a file may change under the same URL: an hour only.
     let response = app.get("/static/css/site.css").await;
     assert_eq!(cache_control(&response), "public, max-age=3600");
