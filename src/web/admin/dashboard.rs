@@ -156,16 +156,8 @@ pub async fn show(
                 singular: spec.singular_in(lang),
                 entity_id: entry.entity_id,
                 title: title.chars().take(80).collect(),
-                action: lang
-                    .t(match entry.action.as_str() {
-                        "create" => "admin.history.create",
-                        "delete" => "admin.history.delete",
-                        _ => "admin.history.update",
-                    })
-                    .to_owned(),
-                by: entry
-                    .admin_email
-                    .unwrap_or_else(|| lang.t("admin.system").to_owned()),
+                action: super::entities::action_label(&entry.action).to_owned(),
+                by: super::entities::author_label(entry.admin_email),
                 at: date_time(entry.at),
             })
         })

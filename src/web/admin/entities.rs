@@ -45,6 +45,17 @@ fn entity(key: &str) -> Result<&'static EntitySpec> {
     spec::find(key).ok_or(AppError::NotFound)
 }
 
+/// An entity of many entries, which can be listed, added to and deleted from (not the forum).
+fn collection(key: &str) -> Result<&'static EntitySpec> {
+    entity(key).and_then(|spec| {
+        if spec.singleton {
+            Err(AppError::NotFound)
+        } else {
+            Ok(spec)
+        }
+    })
+}
+
 /// The id in the path (the forum's is always 1).
 fn entry_id(id: &str) -> Result<i64> {
     id.parse::<i64>()
@@ -411,10 +422,7 @@ pub async fn new(
     Extension(admin): Extension<CurrentAdmin>,
     Path(key): Path<String>,
 ) -> Result<FormPage> {
-    let spec = entity(&key)?;
-    if spec.singleton {
-        return Err(AppError::NotFound);
-    }
+    let spec = collection(&key)?;
     let mut conn = state.db.acquire().await?;
     let choices = load_choices(&mut conn, spec).await?;
     let raw = RawValues::from_row(spec, None);
@@ -439,10 +447,7 @@ pub async fn create(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let spec = entity(&key)?;
-    if spec.singleton {
-        return Err(AppError::NotFound);
-    }
+    let spec = collection(&key)?;
     let submission = checked_submission(&session, pairs).await?;
     let raw = RawValues::from_submission(spec, &submission);
     let mut conn = state.db.acquire().await?;
@@ -774,10 +779,7 @@ pub async fn confirm_delete(
     Extension(admin): Extension<CurrentAdmin>,
     Path((key, id)): Path<(String, String)>,
 ) -> Result<DeletePage> {
-    let spec = entity(&key)?;
-    if spec.singleton {
-        return Err(AppError::NotFound);
-    }
+    let spec = collection(&key)?;
     let id = entry_id(&id)?;
     let mut conn = state.db.acquire().await?;
     delete_page(&mut conn, &session, &admin, spec, id, None).await
@@ -791,10 +793,7 @@ pub async fn delete(
     Path((key, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let spec = entity(&key)?;
-    if spec.singleton {
-        return Err(AppError::NotFound);
-    }
+    let spec = collection(&key)?;
     let id = entry_id(&id)?;
     let submission = checked_submission(&session, pairs).await?;
     let version: i32 = submission.version().unwrap_or(-1);
@@ -853,13 +852,19 @@ pub struct HistoryPage {
     entries: Vec<EntryView>,
 }
 
-fn action_label(action: &str) -> &'static str {
+/// What a history entry did, in the admin's language.
+pub(super) fn action_label(action: &str) -> &'static str {
     Locale::current().lang.t(match action {
         "seed" => "admin.history.seed",
         "create" => "admin.history.create",
         "delete" => "admin.history.delete",
         _ => "admin.history.update",
     })
+}
+
+/// Who made a change: the admin's e-mail, or "the system" for seeds and edits made in SQL.
+pub(super) fn author_label(admin_email: Option<String>) -> String {
+    admin_email.unwrap_or_else(|| Locale::current().lang.t("admin.system").to_owned())
 }
 
 /// Every change of an entry, with field-by-field diffs and revert buttons.
@@ -901,10 +906,7 @@ pub async fn history(
             EntryView {
                 id: entry.id,
                 action: action_label(&entry.action),
-                by: entry
-                    .admin_email
-                    .clone()
-                    .unwrap_or_else(|| Locale::current().lang.t("admin.system").to_owned()),
+                by: author_label(entry.admin_email.clone()),
                 at: date_time(entry.at),
                 note: entry.note.clone(),
                 can_revert: current.is_some()
@@ -1110,9 +1112,7 @@ pub async fn deleted(
                     .and_then(Value::as_object)
                     .map(|row| title_of(spec, row))
                     .unwrap_or_default(),
-                by: entry
-                    .admin_email
-                    .unwrap_or_else(|| Locale::current().lang.t("admin.system").to_owned()),
+                by: author_label(entry.admin_email),
                 at: long_date(entry.at.date()),
             })
             .collect(),
