@@ -13,7 +13,8 @@ use sqlx::PgExecutor;
 pub struct TableSql {
     /// `$1` id → the row as JSON (with an agreement's parties), if it exists.
     pub load: &'static str,
-    /// `$1` search text, `$2` JSON containment filter, `$3` sort column, `$4` descending → (id, row).
+    /// `$1` search text, `$2` JSON containment filter, `$3` sort column, `$4` descending,
+    /// `$5` a language code whose version some text lacks (or `''`) → (id, row).
     pub list: &'static str,
     /// `$1` JSON of the editable columns → new id.
     pub insert: &'static str,
@@ -37,6 +38,8 @@ macro_rules! table_sql {
             list: concat!(
                 "SELECT t.", $key, "::bigint AS id, history_snapshot('", $table, "', to_jsonb(t)) AS row FROM ", $table, " t
                  WHERE ($1 = '' OR strpos(lower(to_jsonb(t)::text), lower($1)) > 0) AND to_jsonb(t) @> $2
+                   AND ($5 = '' OR EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t)) AS c
+                        WHERE jsonb_typeof(c.value) = 'object' AND btrim(COALESCE(c.value ->> $5, '')) = ''))
                  ORDER BY
                    CASE WHEN $4 THEN CASE jsonb_typeof(to_jsonb(t) -> $3)
                         WHEN 'number' THEN lpad(to_jsonb(t) ->> $3, 20, '0')
@@ -167,20 +170,32 @@ pub async fn load(
     Ok(row.and_then(into_object))
 }
 
+/// Which rows a list shows and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery<'a> {
+    /// Text anywhere in the row (`""`: any).
+    pub search: &'a str,
+    /// Column values the row must have.
+    pub filter: Map<String, Value>,
+    /// The column to sort by.
+    pub sort: &'a str,
+    pub descending: bool,
+    /// A language code: only rows with a text that has no version in it (`""`: any).
+    pub missing: &'a str,
+}
+
 /// Rows matching a search and filter, sorted.
 pub async fn list(
     db: impl PgExecutor<'_>,
     sql: &TableSql,
-    search: &str,
-    filter: &Map<String, Value>,
-    sort: &str,
-    descending: bool,
+    query: &ListQuery<'_>,
 ) -> sqlx::Result<Vec<(i64, Map<String, Value>)>> {
     let rows: Vec<(i64, Value)> = sqlx::query_as(sql.list)
-        .bind(search)
-        .bind(Value::Object(filter.clone()))
-        .bind(sort)
-        .bind(descending)
+        .bind(query.search)
+        .bind(Value::Object(query.filter.clone()))
+        .bind(query.sort)
+        .bind(query.descending)
+        .bind(query.missing)
         .fetch_all(db)
         .await?;
     Ok(rows

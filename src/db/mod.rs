@@ -70,10 +70,9 @@ pub fn display_name_html(
     short_name: Option<&str>,
     lang: crate::i18n::Lang,
 ) -> crate::domain::localized::Shown<'static> {
-    crate::domain::localized::Shown::isolated(
-        display_name_in(name, short_name, lang),
-        name.is_fallback(lang),
-    )
+    let text = display_name_in(name, short_name, lang);
+    let english = name.is_fallback(lang) || crate::domain::localized::in_latin_letters(&text, lang);
+    crate::domain::localized::Shown::isolated(text, english)
 }
 
 /// Just enough of a person to name and link them.

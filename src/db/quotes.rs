@@ -20,12 +20,7 @@ impl Quote {
     /// The paragraphs of the quote in `lang` (else English); the source separates them
     /// with blank lines.
     pub fn paragraphs(&self, lang: impl crate::i18n::AsLang) -> Vec<&str> {
-        self.body
-            .plain(lang)
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect()
+        self.body.paragraphs(lang)
     }
 }
 

@@ -1,35 +1,80 @@
 //! Human-readable text that can exist in several languages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-/// A text field stored as `{"en": "...", "zh": "...", "ur": "..."}` (the `localized_text`
-/// domain in the database, which guarantees a non-empty English version).
+use crate::i18n::Lang;
+
+/// A text field stored as `{"en": "...", "zh": "...", "ur": "...", "translated": ["zh"]}`
+/// (the `localized_text` domain in the database, which guarantees a non-empty English version
+/// and a well-formed `translated` list).
+///
+/// `translated` names the versions that are translations rather than originals: pages say so,
+/// and a translated quote is never shown as the speaker's own words.
 ///
 /// Queries read and write the whole object, so adding a language never changes a query;
 /// pages pick the version they show.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LocalizedText(BTreeMap<String, String>);
+pub struct LocalizedText {
+    #[serde(flatten)]
+    versions: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    translated: BTreeSet<String>,
+}
 
 impl LocalizedText {
     /// A text that exists only in English.
     pub fn english(text: impl Into<String>) -> Self {
-        Self(BTreeMap::from([("en".to_owned(), text.into())]))
+        Self {
+            versions: BTreeMap::from([("en".to_owned(), text.into())]),
+            translated: BTreeSet::new(),
+        }
+    }
+
+    /// This text with a version in `lang`, marked as a translation when `translated`.
+    pub fn with(mut self, lang: Lang, text: impl Into<String>, translated: bool) -> Self {
+        self.versions.insert(lang.code().to_owned(), text.into());
+        if translated {
+            self.translated.insert(lang.code().to_owned());
+        } else {
+            self.translated.remove(lang.code());
+        }
+        self
     }
 
     /// The English version (always present for values read from the database).
     pub fn en(&self) -> &str {
-        self.0.get("en").map(String::as_str).unwrap_or_default()
+        self.versions.get("en").map(String::as_str).unwrap_or_default()
     }
 
     /// The version in `language` (`"en"`, `"zh"`, `"ur"`), if an admin has entered one.
     pub fn get(&self, language: &str) -> Option<&str> {
-        self.0
+        self.versions
             .get(language)
             .map(String::as_str)
             .filter(|text| !text.trim().is_empty())
+    }
+
+    /// Whether the version in `lang` exists and is a translation (not an original).
+    pub fn is_translation(&self, lang: impl crate::i18n::AsLang) -> bool {
+        let code = lang.as_lang().code();
+        self.get(code).is_some() && self.translated.contains(code)
+    }
+
+    /// The language of the original: the first version (English first) that is not a
+    /// translation.
+    pub fn original_lang(&self) -> Lang {
+        Lang::ALL
+            .into_iter()
+            .find(|lang| self.get(lang.code()).is_some() && !self.translated.contains(lang.code()))
+            .unwrap_or(Lang::En)
+    }
+
+    /// The original version's text.
+    pub fn original(&self) -> &str {
+        self.get(self.original_lang().code())
+            .unwrap_or_else(|| self.en())
     }
 }
 
@@ -48,6 +93,26 @@ mod tests {
             serde_json::to_string(&LocalizedText::english("x")).unwrap(),
             r#"{"en":"x"}"#
         );
+    }
+
+    #[test]
+    fn knows_which_versions_are_translations() {
+        let text: LocalizedText = serde_json::from_str(
+            r#"{"en": "Beijing", "zh": "北京", "ur": "بیجنگ", "translated": ["zh", "ur"]}"#,
+        )
+        .unwrap();
+        assert!(text.is_translation(Lang::Zh) && text.is_translation(Lang::Ur));
+        assert!(!text.is_translation(Lang::En));
+        assert_eq!((text.original_lang(), text.original()), (Lang::En, "Beijing"));
+        assert_eq!(
+            serde_json::to_value(&text).unwrap(),
+            serde_json::json!({"en": "Beijing", "zh": "北京", "ur": "بیجنگ", "translated": ["ur", "zh"]})
+        );
+        let chinese_original = LocalizedText::english("Beijing")
+            .with(Lang::Zh, "北京", false)
+            .with(Lang::En, "Beijing", true);
+        assert_eq!(chinese_original.original_lang(), Lang::Zh);
+        assert!(chinese_original.is_translation(Lang::En));
     }
 }
 
@@ -122,8 +187,35 @@ mod display {
         /// Latin letters is not a translation that is missing).
         pub fn name(&self, lang: impl AsLang) -> Shown<'_> {
             let lang = lang.as_lang();
-            Shown::isolated(self.plain(lang), self.is_fallback(lang))
+            let text = self.plain(lang);
+            Shown::isolated(text, self.is_fallback(lang) || in_latin_letters(text, lang))
         }
+
+        /// The paragraphs of the version shown in `lang` (blank lines separate them).
+        pub fn paragraphs(&self, lang: impl AsLang) -> Vec<&str> {
+            paragraphs(self.plain(lang))
+        }
+
+        /// The paragraphs of the original version.
+        pub fn original_paragraphs(&self) -> Vec<&str> {
+            paragraphs(self.original())
+        }
+    }
+
+    fn paragraphs(text: &str) -> Vec<&str> {
+        text.split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    /// Whether a name shown on a page in `lang` is written in Latin letters only (a brand, an
+    /// acronym, a person's name as the report spells it): on a Chinese or Urdu page it is then
+    /// marked as English, so it is read and drawn as Latin text (WCAG 3.1.2, language of parts).
+    pub fn in_latin_letters(text: &str, lang: Lang) -> bool {
+        lang != Lang::En
+            && text.chars().any(char::is_alphabetic)
+            && !text.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
     }
 
     /// Text ready for a template: it writes its own, escaped, markup.
@@ -220,4 +312,4 @@ mod display {
     }
 }
 
-pub use display::Shown;
+pub use display::{Shown, in_latin_letters};

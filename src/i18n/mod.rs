@@ -113,6 +113,16 @@ impl Lang {
         }
     }
 
+    /// The language's name in `page`'s language, for sentences ("translated from English",
+    /// "译自英文").
+    pub fn name_in(self, page: impl AsLang) -> &'static str {
+        page.as_lang().t(match self {
+            Self::En => "language.name.en",
+            Self::Zh => "language.name.zh",
+            Self::Ur => "language.name.ur",
+        })
+    }
+
     /// The stylesheet of the web font for this language's script, under `static/`: only pages
     /// in that language load it (the language switcher's few glyphs come with `site.css`).
     pub fn font_stylesheet(self) -> Option<&'static str> {

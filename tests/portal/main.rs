@@ -21,3 +21,4 @@ mod migrations;
 mod no_javascript;
 mod pages;
 mod site;
+mod translations;

@@ -11,7 +11,8 @@ use super::CurrentAdmin;
 use super::context::AdminContext;
 use super::form::TRANSLATIONS;
 use super::form::{self, Choices};
-use super::spec::{self, EntitySpec, FieldKind};
+use super::spec::{self, EntitySpec};
+use super::translations;
 use crate::db::{entities, history};
 use crate::error::Result;
 use crate::i18n::{Lang, Locale};
@@ -61,9 +62,18 @@ pub struct MissingView {
     field: &'static str,
 }
 
+/// Entries of one kind that need a version in a language: a link to the filtered list.
+pub struct NeedingView {
+    spec: &'static EntitySpec,
+    entries: usize,
+}
+
 /// How complete one language's translations are.
 pub struct CompletenessView {
+    code: &'static str,
     language: &'static str,
+    /// Per entity with entries lacking this language, how many.
+    needing: Vec<NeedingView>,
     translated: usize,
     total: usize,
     missing: Vec<MissingView>,
@@ -112,14 +122,20 @@ pub async fn show(
     let mut completeness: Vec<CompletenessView> = TRANSLATIONS
         .iter()
         .map(|(code, ..)| CompletenessView {
+            code,
             language: lang.t(&format!("language.{code}")),
+            needing: Vec::new(),
             translated: 0,
             total: 0,
             missing: Vec::new(),
         })
         .collect();
     for spec in spec::ENTITIES.iter().copied() {
-        let rows = entities::list(&mut *conn, spec.sql, "", &Map::new(), "id", false).await?;
+        let query = entities::ListQuery {
+            sort: "id",
+            ..Default::default()
+        };
+        let rows = entities::list(&mut *conn, spec.sql, &query).await?;
         count_translations(spec, &rows, &mut completeness, lang);
         if spec.singleton {
             continue;
@@ -179,42 +195,38 @@ fn count_translations(
     completeness: &mut [CompletenessView],
     lang: Lang,
 ) {
-    for (id, row) in rows {
-        for field in spec
-            .fields
-            .iter()
-            .filter(|f| matches!(f.kind, FieldKind::Localized | FieldKind::LocalizedLong))
-        {
-            let Some(versions) = row.get(field.column).and_then(Value::as_object) else {
-                continue;
-            };
-            for ((code, ..), language) in TRANSLATIONS.iter().zip(completeness.iter_mut()) {
+    for language in completeness.iter_mut() {
+        let mut entries = 0;
+        for (id, row) in rows {
+            let mut lacking = false;
+            for (field, versions) in translations::texts(spec, row) {
                 language.total += 1;
-                let translated = versions
-                    .get(*code)
-                    .and_then(Value::as_str)
-                    .is_some_and(|text| !text.trim().is_empty());
-                if translated {
+                if translations::has_version(versions, language.code) {
                     language.translated += 1;
-                } else {
-                    language.missing.push(MissingView {
-                        entity: spec.key,
-                        singular: spec.singular_in(lang),
-                        id: *id,
-                        title: form::display(
-                            spec,
-                            spec.title,
-                            row.get(spec.title),
-                            &Choices::default(),
-                            lang,
-                        )
-                        .chars()
-                        .take(60)
-                        .collect(),
-                        field: field.label_in(lang),
-                    });
+                    continue;
                 }
+                lacking = true;
+                language.missing.push(MissingView {
+                    entity: spec.key,
+                    singular: spec.singular_in(lang),
+                    id: *id,
+                    title: form::display(
+                        spec,
+                        spec.title,
+                        row.get(spec.title),
+                        &Choices::default(),
+                        lang,
+                    )
+                    .chars()
+                    .take(60)
+                    .collect(),
+                    field: field.label_in(lang),
+                });
             }
+            entries += usize::from(lacking);
+        }
+        if entries > 0 {
+            language.needing.push(NeedingView { spec, entries });
         }
     }
 }

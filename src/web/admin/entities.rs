@@ -14,9 +14,10 @@ use tower_sessions::Session;
 use super::context::AdminContext;
 use super::form::{
     self, Change, Choices, FieldError, FieldView, OptionView, Parsed, RawValues, Submission,
+    TRANSLATIONS,
 };
 use super::spec::{self, EntitySpec, FilterKind};
-use super::{CurrentAdmin, session};
+use super::{CurrentAdmin, session, translations};
 use crate::db::{self, entities, history};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
@@ -133,6 +134,8 @@ pub struct RowView {
     draft: bool,
     updated: String,
     public_url: Option<String>,
+    /// The names of the languages some text of the entry has no version in.
+    missing: Vec<&'static str>,
 }
 
 /// A filter's select on a list page.
@@ -255,13 +258,40 @@ pub async fn index(
         });
     }
 
+    let missing = params.get("missing").unwrap_or_default();
+    if !missing.is_empty() && translations::parse_missing(missing).is_none() {
+        return Err(AppError::BadRequest(lang.tf(
+            "form.listed",
+            &[("label", lang.t("admin.translation_filter"))],
+        )));
+    }
+    filters.push(FilterView {
+        name: "missing".to_owned(),
+        label: lang.t("admin.translation_filter").to_owned(),
+        options: TRANSLATIONS
+            .iter()
+            .map(|(code, ..)| OptionView {
+                value: (*code).to_owned(),
+                label: lang.t(&format!("admin.needs.{code}")).to_owned(),
+                selected: *code == missing,
+            })
+            .collect(),
+    });
+
     let sort = params
         .get("sort")
         .and_then(|s| spec.sorts.iter().find(|(column, _)| *column == s))
         .or(spec.sorts.first())
         .map_or("id", |(column, _)| *column);
     let descending = params.get("dir") == Some("desc");
-    let rows = entities::list(&mut *conn, spec.sql, &search, &filter, sort, descending).await?;
+    let query = entities::ListQuery {
+        search: &search,
+        filter,
+        sort,
+        descending,
+        missing,
+    };
+    let rows = entities::list(&mut *conn, spec.sql, &query).await?;
     let rows = rows
         .into_iter()
         .map(|(id, row)| RowView {
@@ -275,6 +305,10 @@ pub async fn index(
                 .map(|at| at.chars().take(16).collect::<String>().replace('T', " "))
                 .unwrap_or_default(),
             public_url: public_url(spec, &row),
+            missing: translations::missing_languages(spec, &row)
+                .into_iter()
+                .map(|code| lang.t(&format!("language.{code}")))
+                .collect(),
         })
         .collect();
     let sorts = spec

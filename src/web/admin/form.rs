@@ -105,6 +105,17 @@ pub const TRANSLATIONS: [(&str, &str, &str, &str); 2] = [
     ("ur", "Urdu · اردو", "ur", "rtl"),
 ];
 
+/// The names of a localized field's "this version is a translation" boxes (`title.zh.translated`).
+fn translation_mark_names(field: &Field) -> Vec<String> {
+    if !matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong) {
+        return Vec::new();
+    }
+    TRANSLATIONS
+        .iter()
+        .map(|(code, ..)| format!("{}.{code}.translated", field.column))
+        .collect()
+}
+
 /// The input names of a field: its column, plus one per translation for localized fields.
 fn input_names(field: &Field) -> Vec<String> {
     let mut names = vec![field.column.to_owned()];
@@ -136,6 +147,10 @@ impl RawValues {
                 };
                 fields.insert(name, value);
             }
+            for name in translation_mark_names(field) {
+                let ticked = submission.get(&name).is_some();
+                fields.insert(name, if ticked { "on" } else { "" }.to_owned());
+            }
         }
         let parties = submission
             .all("parties")
@@ -154,18 +169,34 @@ impl RawValues {
                 .unwrap_or(&Value::Null);
             let text = match (field.kind, value) {
                 (FieldKind::Localized | FieldKind::LocalizedLong, Value::Object(versions)) => {
+                    let marked = versions.get("translated").and_then(Value::as_array);
                     for (code, ..) in TRANSLATIONS {
                         let version = versions
                             .get(code)
                             .and_then(Value::as_str)
                             .unwrap_or_default();
                         fields.insert(format!("{}.{code}", field.column), version.to_owned());
+                        // A version not yet written will most likely be translated.
+                        let translated = version.is_empty()
+                            || marked.is_some_and(|codes| codes.iter().any(|c| c == code));
+                        fields.insert(
+                            format!("{}.{code}.translated", field.column),
+                            if translated { "on" } else { "" }.to_owned(),
+                        );
                     }
                     versions
                         .get("en")
                         .and_then(Value::as_str)
                         .unwrap_or_default()
                         .to_owned()
+                }
+                (FieldKind::Localized | FieldKind::LocalizedLong, _) => {
+                    // No text yet: whatever is written in another language will most likely
+                    // be translated.
+                    for name in translation_mark_names(field) {
+                        fields.insert(name, "on".to_owned());
+                    }
+                    String::new()
                 }
                 (FieldKind::Published, Value::Bool(true)) => "on".to_owned(),
                 (FieldKind::Published, _) => String::new(),
@@ -270,6 +301,16 @@ fn parse_localized(
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    let translated: Vec<Value> = TRANSLATIONS
+        .iter()
+        .map(|(code, ..)| *code)
+        .filter(|code| versions.contains_key(*code))
+        .filter(|code| raw.get(&format!("{}.{code}.translated", field.column)) == "on")
+        .map(Value::from)
+        .collect();
+    if !translated.is_empty() {
+        versions.insert("translated".to_owned(), Value::Array(translated));
     }
     if !versions.contains_key("en") {
         if field.required {
@@ -532,9 +573,19 @@ pub fn display(
             if let Some(en) = versions.get("en").and_then(Value::as_str) {
                 parts.push(en.to_owned());
             }
-            for (language, text) in versions.iter().filter(|(l, _)| l.as_str() != "en") {
+            let marked = versions.get("translated").and_then(Value::as_array);
+            for (language, text) in versions
+                .iter()
+                .filter(|(l, _)| !matches!(l.as_str(), "en" | "translated"))
+            {
+                let translated = marked.is_some_and(|codes| codes.iter().any(|c| c == language));
+                let mark = if translated {
+                    format!(" · {}", lang.t("admin.translation_short"))
+                } else {
+                    String::new()
+                };
                 parts.push(format!(
-                    "[{language}] {}",
+                    "[{language}{mark}] {}",
                     text.as_str().unwrap_or_default()
                 ));
             }
@@ -611,6 +662,10 @@ pub struct FieldView {
     pub max_chars: usize,
     /// For a translation's input: its language tag and direction.
     pub lang: Option<(&'static str, &'static str)>,
+    /// For a translation's input: whether its "this is a translation" box is ticked.
+    pub translated: Option<bool>,
+    /// For a translation's input: the English version, shown beside it to translate from.
+    pub original: Option<String>,
 }
 
 impl FieldView {
@@ -629,6 +684,9 @@ impl FieldView {
         let mut ids = Vec::new();
         if !self.hint.is_empty() {
             ids.push(format!("field-{}-hint", self.name));
+        }
+        if self.original.is_some() {
+            ids.push(format!("field-{}-original", self.name));
         }
         if self.error.is_some() {
             ids.push(format!("field-{}-error", self.name));
@@ -707,6 +765,11 @@ pub fn field_views(
                 } else {
                     ""
                 },
+                translated: translation
+                    .map(|_| raw.get(&format!("{name}.translated")) == "on"),
+                original: translation
+                    .map(|_| raw.get(field.column).to_owned())
+                    .filter(|english| !english.is_empty()),
                 max_chars: field.max_chars,
                 // Latin-script inputs stay left to right on an Urdu page.
                 lang: match (translation, field.kind) {

@@ -7,6 +7,7 @@ mod entities;
 mod form;
 pub mod session;
 mod spec;
+mod translations;
 
 use axum::Router;
 use axum::extract::{Request, State};
