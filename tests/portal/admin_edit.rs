@@ -333,12 +333,18 @@ async fn an_organisation_with_dependents_cannot_vanish_and_says_what_to_move() {
     );
     assert_eq!(page.count("button.button--danger"), 0, "no delete button");
 
-    // Posting anyway is refused, and nothing is deleted.
+    // Posting anyway (with the current version: not a stale-version refusal) is refused,
+    // and nothing is deleted.
     let token = app.csrf_token(&format!("/admin/organisations/{id}")).await;
+    let version: i32 = sqlx::query_scalar("SELECT version FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let response = app
         .post_form(
             &format!("/admin/organisations/{id}/delete"),
-            &[("csrf_token", &token), ("version", "1")],
+            &[("csrf_token", &token), ("version", &version.to_string())],
         )
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
