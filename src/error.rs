@@ -94,10 +94,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         let lang = Locale::current().lang;
         let message = match &self {
-            Self::NotFound => {
-                "There is no page at this address. It may have moved, or the link may have a typo."
-                    .to_owned()
-            }
+            Self::NotFound => lang.t("error.not_found.message").to_owned(),
             Self::BadRequest(message) => message.clone(),
             Self::Forbidden(message) => {
                 tracing::warn!(%message, "request refused");
@@ -105,8 +102,7 @@ impl IntoResponse for AppError {
             }
             Self::Database(sqlx::Error::PoolTimedOut) => {
                 tracing::warn!("database pool exhausted");
-                "The portal is handling too many requests right now. Please try again in a moment."
-                    .to_owned()
+                lang.t("error.busy.message").to_owned()
             }
             Self::Database(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");

@@ -17,9 +17,7 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 pub fn check_new_password(password: &str) -> Result<(), Message> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        Err(Message::new("form.password_short")
-            .with("min", MIN_PASSWORD_CHARS)
-            .with("count", chars))
+        Err(Message::plural("form.password_short", chars).with("min", MIN_PASSWORD_CHARS))
     } else if chars > MAX_PASSWORD_CHARS {
         Err(Message::new("form.password_long").with("max", MAX_PASSWORD_CHARS))
     } else if password.contains('\0') {

@@ -49,3 +49,23 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Admin
         .fetch_optional(db)
         .await
 }
+
+/// The interface language an admin chose (a language code), if they have chosen one.
+pub async fn language(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
+    let language: Option<Option<String>> =
+        sqlx::query_scalar("SELECT language FROM admins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(language.flatten())
+}
+
+/// Keep `language` (a language code the schema allows) as the admin's interface language.
+pub async fn set_language(db: impl PgExecutor<'_>, id: i64, language: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE admins SET language = $2 WHERE id = $1")
+        .bind(id)
+        .bind(language)
+        .execute(db)
+        .await?;
+    Ok(())
+}

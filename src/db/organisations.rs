@@ -11,7 +11,8 @@ pub struct OrganisationSummary {
     pub name: LocalizedText,
     pub short_name: Option<String>,
     pub country: Option<String>,
-    pub kind: String,
+    /// `None` when the source does not say what kind of body it is.
+    pub kind: Option<String>,
     pub has_booth: bool,
 }
 
@@ -23,7 +24,8 @@ pub struct Organisation {
     pub name: LocalizedText,
     pub short_name: Option<String>,
     pub country: Option<String>,
-    pub kind: String,
+    /// `None` when the source does not say what kind of body it is.
+    pub kind: Option<String>,
     pub description: Option<LocalizedText>,
     pub website: Option<String>,
     pub source_id: Option<i64>,
@@ -56,9 +58,9 @@ macro_rules! organisation_accessors {
                 self.country.clone().map(Country::from)
             }
 
-            /// The kind (the database only holds known kinds).
-            pub fn kind(&self) -> OrganisationKind {
-                OrganisationKind::parse(&self.kind).unwrap_or(OrganisationKind::Other)
+            /// The kind, when the source says (the database only holds known kinds).
+            pub fn kind(&self) -> Option<OrganisationKind> {
+                self.kind.as_deref().and_then(OrganisationKind::parse)
             }
         }
     };
@@ -73,7 +75,7 @@ pub struct OrganisationFilter {
     pub kind: Option<OrganisationKind>,
 }
 
-/// Published organisations matching `filter`, by country, kind and name.
+/// Published organisations matching `filter`, by country, kind (unknown last) and name.
 pub async fn list_published(
     db: impl PgExecutor<'_>,
     filter: &OrganisationFilter,

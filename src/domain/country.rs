@@ -1,8 +1,6 @@
 //! Countries, stored as ISO 3166-1 alpha-2 codes.
 
-use std::fmt;
-
-/// A country as the database stores it (`PK`, `CN`, ...), with a display name where known.
+/// A country as the database stores it (`PK`, `CN`, ...); its names are in the catalogues.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Country(String);
 
@@ -23,15 +21,6 @@ impl Country {
     pub fn query_value(&self) -> String {
         self.0.to_ascii_lowercase()
     }
-
-    /// The English name for the countries the forum involves; the code otherwise.
-    pub fn name(&self) -> &str {
-        match self.0.as_str() {
-            "CN" => "China",
-            "PK" => "Pakistan",
-            other => other,
-        }
-    }
 }
 
 impl Country {
@@ -49,12 +38,6 @@ impl From<String> for Country {
     }
 }
 
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,7 +45,14 @@ mod tests {
     #[test]
     fn parses_codes_case_insensitively() {
         assert_eq!(Country::parse("pk").unwrap().code(), "PK");
-        assert_eq!(Country::parse("PK").unwrap().name(), "Pakistan");
+        assert_eq!(
+            Country::parse("PK").unwrap().name_in(crate::i18n::Lang::Ur),
+            "پاکستان"
+        );
+        assert_eq!(
+            Country::parse("fr").unwrap().name_in(crate::i18n::Lang::En),
+            "FR"
+        );
         assert!(Country::parse("pak").is_none());
         assert!(Country::parse("p1").is_none());
     }

@@ -2,10 +2,12 @@
 
 pub mod country;
 pub mod email;
+pub mod history_note;
 pub mod localized;
 pub mod organisation_kind;
 pub mod slug;
 
 pub use country::Country;
+pub use history_note::HistoryNote;
 pub use localized::LocalizedText;
 pub use organisation_kind::OrganisationKind;

@@ -1,7 +1,5 @@
 //! What sort of body an organisation is.
 
-use std::fmt;
-
 /// The kinds the database allows (`organisations.kind` CHECK constraint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OrganisationKind {
@@ -42,51 +40,18 @@ impl OrganisationKind {
             .into_iter()
             .find(|kind| kind.as_str() == value.trim())
     }
-
-    /// A heading for a group of organisations of this kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Embassy => "Embassies",
-            Self::Company => "Companies",
-            Self::Association => "Associations",
-            Self::GovernmentAuthority => "Government authorities",
-            Self::ResearchCentre => "Research centres",
-            Self::Other => "Other organisations",
-        }
-    }
-
-    /// The kind in a sentence ("a company").
-    pub fn singular(self) -> &'static str {
-        match self {
-            Self::Embassy => "Embassy",
-            Self::Company => "Company",
-            Self::Association => "Association",
-            Self::GovernmentAuthority => "Government authority",
-            Self::ResearchCentre => "Research centre",
-            Self::Other => "Organisation",
-        }
-    }
 }
 
 impl OrganisationKind {
-    /// A heading for a group of this kind, in `lang`.
+    /// A heading for a group of this kind, in `lang` (the catalogues name every kind: a test
+    /// checks).
     pub fn plural_in(self, lang: impl crate::i18n::AsLang) -> &'static str {
-        lang.as_lang()
-            .t_opt(&format!("kind.{}.plural", self.as_str()))
-            .unwrap_or_else(|| self.label())
+        lang.as_lang().t(&format!("kind.{}.plural", self.as_str()))
     }
 
     /// The kind of one organisation, in `lang`.
     pub fn singular_in(self, lang: impl crate::i18n::AsLang) -> &'static str {
-        lang.as_lang()
-            .t_opt(&format!("kind.{}", self.as_str()))
-            .unwrap_or_else(|| self.singular())
-    }
-}
-
-impl fmt::Display for OrganisationKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.singular())
+        lang.as_lang().t(&format!("kind.{}", self.as_str()))
     }
 }
 
@@ -100,5 +65,19 @@ mod tests {
             assert_eq!(OrganisationKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(OrganisationKind::parse("bank"), None);
+    }
+
+    #[test]
+    fn every_kind_is_named_in_every_language() {
+        for lang in crate::i18n::Lang::ALL {
+            for kind in OrganisationKind::ALL {
+                for key in [
+                    format!("kind.{}", kind.as_str()),
+                    format!("kind.{}.plural", kind.as_str()),
+                ] {
+                    assert!(lang.t_opt(&key).is_some(), "{lang}: no {key}");
+                }
+            }
+        }
     }
 }

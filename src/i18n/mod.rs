@@ -5,9 +5,13 @@
 //! from its path (`/zh/...`, `/ur/...`, English otherwise) and kept in a task-local for the
 //! request, so templates and error pages can ask for it without threading it everywhere.
 
+mod format;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
+
+pub use format::{Count, DateLike, PluralCategory, iso_date};
 
 /// A language of the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -164,13 +168,10 @@ impl Lang {
             })
     }
 
-    /// The interface text for `key` with its `{name}` placeholders filled in.
+    /// The interface text for `key` with its `{name}` placeholders filled in (each value
+    /// isolated on right-to-left pages, see [`Lang::isolate`]).
     pub fn tf(self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_owned();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        self.fill(self.t(key), values)
     }
 
     /// [`Lang::tf`] with one placeholder (for templates, which cannot write slices).
@@ -204,52 +205,16 @@ impl Lang {
             .copied()
     }
 
-    /// "5 September 2023", "2023年9月5日", "5 ستمبر 2023".
-    pub fn long_date(self, date: impl crate::web::render::DateLike) -> String {
-        let date = date.to_date();
-        let month = u8::from(date.month());
-        match self {
-            Self::En => format!("{} {} {}", date.day(), date.month(), date.year()),
-            Self::Zh => format!("{}年{}月{}日", date.year(), month, date.day()),
-            Self::Ur => format!(
-                "{} {} {}",
-                date.day(),
-                URDU_MONTHS[usize::from(month) - 1],
-                date.year()
-            ),
-        }
-    }
-
-    /// A span of days: "2–6 September 2023", "2023年9月2日至6日", "2 تا 6 ستمبر 2023".
-    pub fn date_range(
-        self,
-        start: impl crate::web::render::DateLike,
-        end: impl crate::web::render::DateLike,
-    ) -> String {
-        let (start, end) = (start.to_date(), end.to_date());
-        if start == end {
-            return self.long_date(start);
-        }
-        let same_month = start.year() == end.year() && start.month() == end.month();
-        match (self, same_month) {
-            (Self::En, _) => crate::web::render::date_range(start, end),
-            (Self::Zh, true) => format!(
-                "{}年{}月{}日至{}日",
-                start.year(),
-                u8::from(start.month()),
-                start.day(),
-                end.day()
-            ),
-            (Self::Zh, false) => format!("{}至{}", self.long_date(start), self.long_date(end)),
-            (Self::Ur, true) => format!(
-                "{} تا {} {} {}",
-                start.day(),
-                end.day(),
-                URDU_MONTHS[usize::from(u8::from(end.month())) - 1],
-                end.year()
-            ),
-            (Self::Ur, false) => format!("{} تا {}", self.long_date(start), self.long_date(end)),
-        }
+    /// Join the parts of a short description with commas: "Company, Pakistan", "企业、巴基斯坦",
+    /// "کمپنی، پاکستان".
+    pub fn join(self, items: &[String]) -> String {
+        let comma = self.t("list.comma");
+        let separator = if self == Self::Zh {
+            comma.to_owned()
+        } else {
+            format!("{comma} ")
+        };
+        items.join(&separator)
     }
 
     /// Join names as a sentence does: "A and B", "A、B和C", "A، B اور C".
@@ -298,6 +263,8 @@ impl<T: AsLang + ?Sized> AsLang for &T {
 pub struct Message {
     pub key: &'static str,
     pub values: Vec<(&'static str, String)>,
+    /// For a counted message (`key.one`/`key.other`), the count that picks the form.
+    pub count: Option<i64>,
 }
 
 impl Message {
@@ -306,6 +273,16 @@ impl Message {
         Self {
             key,
             values: Vec::new(),
+            count: None,
+        }
+    }
+
+    /// A message whose form depends on `count` (its `{count}` placeholder).
+    pub fn plural(key: &'static str, count: impl Count) -> Self {
+        Self {
+            key,
+            values: Vec::new(),
+            count: Some(count.count()),
         }
     }
 
@@ -318,7 +295,10 @@ impl Message {
     /// The text in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        lang.tf(self.key, &values)
+        match self.count {
+            Some(count) => lang.tf_plural(self.key, count, &values),
+            None => lang.tf(self.key, &values),
+        }
     }
 }
 
@@ -327,21 +307,6 @@ impl fmt::Display for Lang {
         f.write_str(self.code())
     }
 }
-
-const URDU_MONTHS: [&str; 12] = [
-    "جنوری",
-    "فروری",
-    "مارچ",
-    "اپریل",
-    "مئی",
-    "جون",
-    "جولائی",
-    "اگست",
-    "ستمبر",
-    "اکتوبر",
-    "نومبر",
-    "دسمبر",
-];
 
 /// The source text of each catalogue.
 fn catalogue_source(lang: Lang) -> &'static str {
@@ -412,7 +377,16 @@ mod tests {
         let english: BTreeSet<&str> = catalogue(Lang::En).keys().copied().collect();
         for lang in Lang::ALL {
             let keys: BTreeSet<&str> = catalogue(lang).keys().copied().collect();
-            let missing: Vec<_> = english.difference(&keys).collect();
+            // Chinese has no singular: a count's `.one` form is English's and Urdu's alone.
+            let missing: Vec<_> = english
+                .difference(&keys)
+                .filter(|key| {
+                    !(lang == Lang::Zh
+                        && key
+                            .strip_suffix(".one")
+                            .is_some_and(|base| english.contains(format!("{base}.other").as_str())))
+                })
+                .collect();
             let extra: Vec<_> = keys.difference(&english).collect();
             assert!(missing.is_empty(), "{lang}: missing {missing:?}");
             assert!(extra.is_empty(), "{lang}: keys English lacks {extra:?}");
@@ -425,15 +399,25 @@ mod tests {
     #[test]
     fn every_key_the_templates_and_code_use_exists() {
         let english = catalogue(Lang::En);
-        let mut used = BTreeSet::new();
+        let mut used = Used::default();
         for dir in ["templates", "src"] {
             collect_keys(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
                 &mut used,
             );
         }
-        assert!(used.len() > 50, "found only {} keys in use", used.len());
+        assert!(
+            used.keys.len() > 50,
+            "found only {} keys in use",
+            used.keys.len()
+        );
+        assert!(
+            used.plurals.len() > 5,
+            "found only {} plurals",
+            used.plurals.len()
+        );
         let unknown: Vec<_> = used
+            .keys
             .iter()
             .filter(|key| !english.contains_key(key.as_str()))
             .collect();
@@ -441,30 +425,87 @@ mod tests {
             unknown.is_empty(),
             "keys used but not in the catalogues: {unknown:?}"
         );
+        // A count needs its `.other` form, and its `.one` form in languages that have one.
+        for key in &used.plurals {
+            for lang in Lang::ALL {
+                assert!(
+                    catalogue(lang).contains_key(format!("{key}.other").as_str()),
+                    "{lang}: no {key}.other"
+                );
+                if lang != Lang::Zh {
+                    assert!(
+                        catalogue(lang).contains_key(format!("{key}.one").as_str()),
+                        "{lang}: no {key}.one"
+                    );
+                }
+            }
+        }
     }
 
-    /// Keys appear as `t("key")` in templates and code.
-    fn collect_keys(dir: std::path::PathBuf, used: &mut BTreeSet<String>) {
+    #[test]
+    fn chinese_puts_no_space_beside_its_numbers() {
+        for (key, text) in catalogue(Lang::Zh) {
+            for placeholder in ["{count}", "{max}", "{min}", "{minutes}", "{number}"] {
+                let Some((before, after)) = text.split_once(placeholder) else {
+                    continue;
+                };
+                let spaced = |c: Option<char>| c == Some(' ');
+                let han = |c: Option<char>| c.is_some_and(|c| c > '\u{2e80}');
+                let spaced_before = spaced(before.chars().next_back())
+                    && han(before.trim_end().chars().next_back());
+                let spaced_after =
+                    spaced(after.chars().next()) && han(after.trim_start().chars().next());
+                assert!(
+                    !spaced_before && !spaced_after,
+                    "zh: {key}: no space between Chinese and a number: {text}"
+                );
+            }
+        }
+    }
+
+    /// Catalogue keys the code names.
+    #[derive(Default)]
+    struct Used {
+        /// Plain keys: `t("key")`, `tf("key", …)`, `tf1`, `tf2`, `Message::new("key")`.
+        keys: BTreeSet<String>,
+        /// Counted keys, `plural("key", n)`, each with `.one`/`.other` forms.
+        plurals: BTreeSet<String>,
+    }
+
+    /// Keys appear as the first argument of the functions above in templates and code.
+    fn collect_keys(dir: std::path::PathBuf, used: &mut Used) {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 collect_keys(path, used);
             } else if path.extension().is_some_and(|e| e == "html" || e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                let pieces: Vec<&str> = text.split("t(\"").collect();
+                let pieces: Vec<&str> = text.split("(\"").collect();
                 for (before, piece) in pieces.iter().zip(pieces.iter().skip(1)) {
-                    // `t(` itself, not the end of another name (`asset(`, `is_host(`).
-                    let whole_name =
-                        !before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-                    if whole_name
-                        && let Some(key) = piece.split('"').next()
+                    // The whole name before `(`, not the end of another (`asset(`, `is_host(`).
+                    let name: String = before
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    let set = match name.as_str() {
+                        "t" | "tf" | "tf1" | "tf2" | "Message::new" => &mut used.keys,
+                        "plural" | "tf_plural" | "plural_parts" | "Message::plural" => {
+                            &mut used.plurals
+                        }
+                        _ => continue,
+                    };
+                    if let Some(key) = piece.split('"').next()
                         && !key.is_empty()
                         && key
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
                         && key.contains('.')
                     {
-                        used.insert(key.to_owned());
+                        set.insert(key.to_owned());
                     }
                 }
             }

@@ -1,8 +1,6 @@
-//! What every page shares: its metadata for the layout, and formatting helpers.
+//! What every page shares: its metadata for the layout (formats are `i18n`'s).
 
-use time::Date;
-
-use crate::i18n::{Lang, Locale};
+use crate::i18n::{Count, DateLike, Lang, Locale};
 
 /// The parts of the navigation a page can belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +85,11 @@ impl PageMeta {
         self.lang.long_date(date)
     }
 
+    /// A count with its noun in the page's language (`key.one` / `key.other`).
+    pub fn plural(&self, key: &str, count: impl Count) -> String {
+        self.lang.plural(key, count)
+    }
+
     /// This page in every language.
     pub fn alternates(&self) -> Vec<Alternate> {
         Lang::ALL
@@ -120,92 +123,5 @@ impl PageMeta {
     /// Whether the navigation link with this key (`"speakers"`, ...) is the current section.
     pub fn is_section(&self, key: &str) -> bool {
         self.section.is_some_and(|section| section.key() == key)
-    }
-}
-
-/// A date, or a reference to one at any depth (templates pass `&&Date`).
-pub trait DateLike {
-    /// The date itself.
-    fn to_date(&self) -> Date;
-}
-
-impl DateLike for Date {
-    fn to_date(&self) -> Date {
-        *self
-    }
-}
-
-impl<T: DateLike + ?Sized> DateLike for &T {
-    fn to_date(&self) -> Date {
-        (**self).to_date()
-    }
-}
-
-/// "5 September 2023".
-pub fn long_date(date: impl DateLike) -> String {
-    let date = date.to_date();
-    format!("{} {} {}", date.day(), date.month(), date.year())
-}
-
-/// "2–6 September 2023", "30 August – 6 September 2023", or one date when they coincide.
-pub fn date_range(start: impl DateLike, end: impl DateLike) -> String {
-    let (start, end) = (start.to_date(), end.to_date());
-    if start == end {
-        long_date(start)
-    } else if start.year() == end.year() && start.month() == end.month() {
-        format!(
-            "{}–{} {} {}",
-            start.day(),
-            end.day(),
-            end.month(),
-            end.year()
-        )
-    } else if start.year() == end.year() {
-        format!("{} {} – {}", start.day(), start.month(), long_date(end))
-    } else {
-        format!("{} – {}", long_date(start), long_date(end))
-    }
-}
-
-/// "5 September 2023, 14:05 UTC": when something happened, for the admin's history.
-pub fn date_time(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{}, {:02}:{:02} UTC",
-        long_date(at.date()),
-        at.hour(),
-        at.minute()
-    )
-}
-
-/// The ISO form for `<time datetime>`.
-pub fn iso_date(date: impl DateLike) -> String {
-    let date = date.to_date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use time::macros::date;
-
-    use super::*;
-
-    #[test]
-    fn formats_dates_for_people() {
-        assert_eq!(long_date(date!(2023 - 09 - 05)), "5 September 2023");
-        assert_eq!(iso_date(date!(2023 - 09 - 05)), "2023-09-05");
-        assert_eq!(
-            date_range(date!(2023 - 09 - 02), date!(2023 - 09 - 06)),
-            "2–6 September 2023"
-        );
-        assert_eq!(
-            date_range(date!(2023 - 08 - 30), date!(2023 - 09 - 06)),
-            "30 August – 6 September 2023"
-        );
     }
 }

@@ -29,10 +29,10 @@ async fn home_shows_the_forum_its_numbers_and_initiatives() {
     assert_eq!(
         page.texts(".numbers a"),
         [
-            "4 speakers",
-            "11 organisations",
-            "2 agreements signed",
-            "7 exhibitor booths"
+            "4 speakers named in the report",
+            "11 organisations named in the report",
+            "2 signed agreements named in the report",
+            "7 exhibitors named in the report; others took part"
         ]
     );
     assert_eq!(
@@ -251,7 +251,7 @@ async fn exhibitors_are_the_seven_booths_the_report_lists_with_no_invented_numbe
     assert!(
         list.texts(".card .muted")
             .iter()
-            .all(|t| t == "Booth number not yet announced")
+            .all(|t| t == "The report gives no booth number")
     );
 
     let page = app.page("/exhibitors/fb-enterprises", StatusCode::OK).await;
@@ -261,7 +261,10 @@ async fn exhibitors_are_the_seven_booths_the_report_lists_with_no_invented_numbe
     );
     assert_eq!(
         page.texts(".details dd")[1..],
-        ["Not yet announced", "Not yet announced"]
+        [
+            "The report gives no booth number",
+            "The report gives no hall"
+        ]
     );
 }
 
@@ -364,6 +367,9 @@ async fn drafts_are_hidden_from_visitors_everywhere() {
     let home = app.page("/", StatusCode::OK).await;
     assert_eq!(
         home.texts(".numbers a")[..2],
-        ["3 speakers", "10 organisations"]
+        [
+            "3 speakers named in the report",
+            "10 organisations named in the report"
+        ]
     );
 }

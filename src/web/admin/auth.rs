@@ -138,9 +138,7 @@ fn too_many_attempts(seconds: i64) -> Response {
     let minutes = (seconds + 59) / 60;
     let mut response = crate::error::ErrorPage::new(
         StatusCode::TOO_MANY_REQUESTS,
-        Locale::current()
-            .lang
-            .tf("admin.too_many", &[("minutes", &minutes.to_string())]),
+        Locale::current().lang.plural("admin.too_many", minutes),
     )
     .into_response_with(StatusCode::TOO_MANY_REQUESTS);
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
@@ -289,19 +287,22 @@ pub struct LanguageForm {
     lang: String,
 }
 
-/// Choose the admin's language (kept in the same `lang` cookie the public site uses), then go
-/// back to the admin page the choice was made on.
+/// Choose the admin's language, then go back to the admin page the choice was made on. A
+/// logged-in admin keeps it on their account (reading the public site in another language no
+/// longer changes it); on the login page it goes in the `lang` cookie the public site uses.
 pub async fn choose_language(
+    State(state): State<AppState>,
     session: Session,
     headers: axum::http::HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Result<Response> {
     session::check_csrf(&session, form.csrf_token.as_deref()).await?;
     let lang = Lang::from_code(&form.lang).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "“{}” is not one of the portal's languages.",
-            form.lang
-        ))
+        AppError::BadRequest(
+            Locale::current()
+                .lang
+                .tf1("admin.bad_language", "value", &form.lang),
+        )
     })?;
     let back = headers
         .get(header::REFERER)
@@ -309,6 +310,13 @@ pub async fn choose_language(
         .and_then(|referer| referer.split_once("://"))
         .and_then(|(_, rest)| rest.find('/').map(|slash| rest[slash..].to_owned()));
     let mut response = Redirect::to(&safe_next(back.as_deref())).into_response();
+    if let Some(admin) =
+        session::current_admin(&session, state.web.sessions.session_max_hours).await?
+    {
+        db::admins::set_language(&state.db, admin.id, lang.code()).await?;
+        tracing::info!(email = %admin.email, lang = lang.code(), "admin language chosen");
+        return Ok(response);
+    }
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         crate::web::LANGUAGE_COOKIE,

@@ -17,7 +17,6 @@ use crate::db::{entities, history};
 use crate::error::Result;
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
-use crate::web::render::date_time;
 
 /// One entity's line on the dashboard.
 pub struct CountView {
@@ -174,7 +173,7 @@ pub async fn show(
                 title: title.chars().take(80).collect(),
                 action: super::entities::action_label(&entry.action).to_owned(),
                 by: super::entities::author_label(entry.admin_email),
-                at: date_time(entry.at),
+                at: lang.date_time(entry.at),
             })
         })
         .collect();

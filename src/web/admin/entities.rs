@@ -19,10 +19,10 @@ use super::form::{
 use super::spec::{self, EntitySpec, FilterKind};
 use super::{CurrentAdmin, session, translations};
 use crate::db::{self, entities, history};
+use crate::domain::history_note::{HistoryNote, VersionTime};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
-use crate::web::render::{date_time, long_date};
 
 /// Leave a message for the next page, naming the entity (`admin.flash.saved`, ...).
 async fn flash(session: &Session, key: &str, spec: &EntitySpec) -> Result<()> {
@@ -302,7 +302,7 @@ pub async fn index(
             updated: row
                 .get("updated_at")
                 .and_then(Value::as_str)
-                .map(|at| at.chars().take(16).collect::<String>().replace('T', " "))
+                .map(|at| changed_at(at, lang))
                 .unwrap_or_default(),
             public_url: public_url(spec, &row),
             missing: translations::missing_languages(spec, &row)
@@ -337,6 +337,14 @@ pub async fn index(
     .into_response())
 }
 
+/// When a row last changed (its `updated_at` as JSON gives it), in `lang`.
+fn changed_at(at: &str, lang: Lang) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(at, &Rfc3339)
+        .map(|at| lang.date_time(at))
+        .unwrap_or_else(|_| at.to_owned())
+}
+
 /// A short second line for a list row: the filterable columns' values.
 fn list_details(spec: &EntitySpec, row: &Map<String, Value>, choices: &Choices) -> String {
     spec.fields
@@ -368,7 +376,10 @@ fn list_details(spec: &EntitySpec, row: &Map<String, Value>, choices: &Choices) 
 /// What the form page shows about a save that lost a race.
 pub struct ConflictView {
     changes: Vec<Change>,
-    by: String,
+    /// Who saved the newer version ("someone else" when the history does not say).
+    who: String,
+    /// When, if the history says.
+    at: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -696,16 +707,12 @@ async fn conflict(
         yours.insert("parties".to_owned(), Value::from(parsed.parties.clone()));
     }
     let latest = history::for_entry(&mut *conn, spec.key, id).await?;
-    let by = latest
-        .first()
-        .map(|entry| {
-            format!(
-                "{} at {}",
-                entry.admin_email.as_deref().unwrap_or("someone"),
-                date_time(entry.at)
-            )
-        })
-        .unwrap_or_else(|| "someone".to_owned());
+    let lang = Locale::current().lang;
+    let latest = latest.first();
+    let who = latest
+        .and_then(|entry| entry.admin_email.clone())
+        .unwrap_or_else(|| lang.t("admin.conflict.someone").to_owned());
+    let at = latest.map(|entry| lang.date_time(entry.at));
     let changes = form::diff(
         spec,
         Some(&theirs),
@@ -727,7 +734,7 @@ async fn conflict(
         Vec::new(),
         choices,
     );
-    page.conflict = Some(ConflictView { changes, by });
+    page.conflict = Some(ConflictView { changes, who, at });
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
@@ -925,7 +932,7 @@ pub async fn history(
                 .find_map(|e| e.before.as_ref().and_then(Value::as_object))
         })
         .map(|row| title_of(spec, row))
-        .unwrap_or_else(|| format!("{} #{id}", spec.singular));
+        .unwrap_or_else(|| format!("{} #{id}", spec.singular_in(Locale::current().lang)));
     let current_version = current.as_ref().map_or(0, version_of);
     let views = entries
         .iter()
@@ -941,8 +948,11 @@ pub async fn history(
                 id: entry.id,
                 action: action_label(&entry.action),
                 by: author_label(entry.admin_email.clone()),
-                at: date_time(entry.at),
-                note: entry.note.clone(),
+                at: Locale::current().lang.date_time(entry.at),
+                note: entry
+                    .note
+                    .as_deref()
+                    .map(|note| HistoryNote::parse(note).text(Locale::current().lang)),
                 can_revert: current.is_some()
                     && after.is_some()
                     && !form::diff(
@@ -991,7 +1001,7 @@ pub async fn revert(
         .as_ref()
         .and_then(Value::as_object)
         .ok_or_else(|| {
-            AppError::BadRequest("That change left nothing to go back to.".to_owned())
+            AppError::BadRequest(Locale::current().lang.t("admin.revert_nothing").to_owned())
         })?;
     let parsed = Parsed {
         values: spec
@@ -1011,7 +1021,7 @@ pub async fn revert(
             .unwrap_or_default(),
     };
     drop(conn);
-    let note = format!("Reverted to the version of {}", entry.at.date());
+    let note = HistoryNote::Reverted(VersionTime::At(entry.at)).stored();
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, admin.0.id, Some(&note)).await?;
     let message = match save(&mut tx, spec, id, version, &parsed).await {
@@ -1022,7 +1032,7 @@ pub async fn revert(
                 "admin.reverted",
                 &[
                     ("singular", spec.singular_in(Locale::current().lang)),
-                    ("date", &Locale::current().lang.long_date(entry.at.date())),
+                    ("date", &Locale::current().lang.date_time(entry.at)),
                 ],
             )
         }
@@ -1065,7 +1075,7 @@ pub async fn restore(
         .ok_or(AppError::NotFound)?;
     drop(conn);
     let mut tx = state.db.begin().await?;
-    history::attribute(&mut tx, admin.0.id, Some("Restored after deletion")).await?;
+    history::attribute(&mut tx, admin.0.id, Some(&HistoryNote::Restored.stored())).await?;
     let restored = async {
         entities::restore(&mut *tx, spec.sql, &snapshot).await?;
         if spec.has_parties {
@@ -1147,7 +1157,7 @@ pub async fn deleted(
                     .map(|row| title_of(spec, row))
                     .unwrap_or_default(),
                 by: author_label(entry.admin_email),
-                at: long_date(entry.at.date()),
+                at: Locale::current().lang.date_time(entry.at),
             })
             .collect(),
     })

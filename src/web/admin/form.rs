@@ -54,11 +54,14 @@ impl Choices {
         }
     }
 
-    fn label(&self, table: ReferenceTable, id: i64) -> String {
+    fn label(&self, table: ReferenceTable, id: i64, lang: Lang) -> String {
         self.of(table)
             .iter()
             .find(|(candidate, _)| *candidate == id)
-            .map_or_else(|| format!("#{id} (deleted)"), |(_, label)| label.clone())
+            .map_or_else(
+                || lang.tf1("admin.deleted_reference", "id", id),
+                |(_, label)| label.clone(),
+            )
     }
 }
 
@@ -353,13 +356,7 @@ fn clean_and_measure(
     let text = clean(raw, multiline, lang)?;
     let chars = text.chars().count();
     if max_chars > 0 && chars > max_chars {
-        return Err(lang.tf(
-            "form.too_long",
-            &[
-                ("max", &max_chars.to_string()),
-                ("count", &chars.to_string()),
-            ],
-        ));
+        return Err(lang.tf_plural("form.too_long", chars, &[("max", &lang.number(max_chars))]));
     }
     Ok(text)
 }
@@ -415,6 +412,8 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Resul
                 .map(|country| Value::String(country.code().to_owned()))
                 .ok_or_else(|| lang.t("form.country").to_owned())
         }
+        // Not required: empty means unknown (an organisation's kind the source does not give).
+        FieldKind::Choice(_) if empty => Ok(Value::Null),
         FieldKind::Choice(options) => options
             .iter()
             .find(|(value, _)| *value == text)
@@ -535,7 +534,7 @@ pub fn display(
             .map(|ids| {
                 ids.iter()
                     .filter_map(Value::as_i64)
-                    .map(|id| choices.label(ReferenceTable::Organisations, id))
+                    .map(|id| choices.label(ReferenceTable::Organisations, id, lang))
                     .collect()
             })
             .unwrap_or_default();
@@ -554,7 +553,7 @@ pub fn display(
         (_, Value::Null) => "—".to_owned(),
         (Some(FieldKind::Reference(table)), Value::Number(number)) => number
             .as_i64()
-            .map_or_else(|| number.to_string(), |id| choices.label(table, id)),
+            .map_or_else(|| number.to_string(), |id| choices.label(table, id, lang)),
         (Some(FieldKind::Choice(options)), Value::String(text)) => {
             options.iter().find(|(v, _)| v == text).map_or_else(
                 || text.clone(),
@@ -660,6 +659,8 @@ pub struct FieldView {
     pub error: Option<String>,
     pub hint: &'static str,
     pub max_chars: usize,
+    /// A select's empty choice: "Choose…", "(none)", or what an empty value means.
+    pub empty_choice: &'static str,
     /// For a translation's input: its language tag and direction.
     pub lang: Option<(&'static str, &'static str)>,
     /// For a translation's input: whether its "this is a translation" box is ticked.
@@ -771,6 +772,7 @@ pub fn field_views(
                     .map(|_| raw.get(field.column).to_owned())
                     .filter(|english| !english.is_empty()),
                 max_chars: field.max_chars,
+                empty_choice: field.empty_choice_in(lang),
                 // Latin-script inputs stay left to right on an Urdu page.
                 lang: match (translation, field.kind) {
                     (Some((_, _, tag, dir)), _) => Some((tag, dir)),

@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::Session;
 
 use crate::error::{AppError, Result};
+use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 use session::TrustForwardedFor;
 
@@ -71,6 +72,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 pub struct CurrentAdmin(pub session::SessionAdmin);
 
 /// Without a live session, send the visitor to the login page, which brings them back here.
+/// With one, the page speaks the admin's own language, once they have chosen one.
 async fn require_admin(
     State(state): State<AppState>,
     session: Session,
@@ -79,8 +81,19 @@ async fn require_admin(
 ) -> Response {
     match session::current_admin(&session, state.web.sessions.session_max_hours).await {
         Ok(Some(admin)) => {
+            let chosen = match crate::db::admins::language(&state.db, admin.id).await {
+                Ok(chosen) => chosen.as_deref().and_then(Lang::from_code),
+                Err(error) => return AppError::from(error).into_response(),
+            };
             request.extensions_mut().insert(CurrentAdmin(admin));
-            next.run(request).await
+            match chosen {
+                Some(lang) => {
+                    let mut locale = Locale::current();
+                    locale.lang = lang;
+                    locale.scope(next.run(request)).await
+                }
+                None => next.run(request).await,
+            }
         }
         Ok(None) => {
             let wanted = request
@@ -145,12 +158,7 @@ fn check_same_origin(request: &Request) -> Result<()> {
 }
 
 fn cross_site() -> AppError {
-    AppError::Forbidden(
-        crate::i18n::Locale::current()
-            .lang
-            .t("admin.cross_site")
-            .to_owned(),
-    )
+    AppError::Forbidden(Locale::current().lang.t("admin.cross_site").to_owned())
 }
 
 /// Percent-encode a value for a query string.

@@ -73,6 +73,9 @@ pub struct Field {
     /// Longest accepted value, in characters.
     pub max_chars: usize,
     pub hint: &'static str,
+    /// The catalogue key of what an empty value means, when it means more than "none"
+    /// (an organisation's kind: unknown, the source does not say).
+    pub empty_means: Option<&'static str>,
 }
 
 impl Field {
@@ -80,6 +83,15 @@ impl Field {
     pub fn label_in(&self, lang: Lang) -> &'static str {
         lang.t_opt(&format!("field.{}", self.column))
             .unwrap_or(self.label)
+    }
+
+    /// The label of a select's empty choice in `lang`.
+    pub fn empty_choice_in(&self, lang: Lang) -> &'static str {
+        match (self.empty_means, self.required) {
+            (Some(key), _) => lang.t(key),
+            (None, true) => lang.t("admin.choose"),
+            (None, false) => lang.t("admin.none"),
+        }
     }
 
     /// The field's hint in `lang` (empty when it has none).
@@ -166,7 +178,14 @@ const fn field(
         required,
         max_chars,
         hint: "",
+        empty_means: None,
     }
+}
+
+/// An optional field whose empty value means what the catalogue's `key` says.
+const fn empty_means(mut field: Field, key: &'static str) -> Field {
+    field.empty_means = Some(key);
+    field
 }
 
 const fn hinted(mut field: Field, hint: &'static str) -> Field {
@@ -276,12 +295,15 @@ static ORGANISATIONS: EntitySpec = EntitySpec {
             field("country", "Country", FieldKind::Country, false, 2),
             "Two-letter ISO code: PK for Pakistan, CN for China.",
         ),
-        field(
-            "kind",
-            "Kind",
-            FieldKind::Choice(ORGANISATION_KINDS),
-            true,
-            40,
+        empty_means(
+            field(
+                "kind",
+                "Kind",
+                FieldKind::Choice(ORGANISATION_KINDS),
+                false,
+                40,
+            ),
+            "admin.kind_unknown",
         ),
         field(
             "description",
@@ -562,6 +584,9 @@ mod tests {
                     );
                     if let Some(key) = field.hint_key() {
                         assert!(lang.t_opt(&key).is_some(), "{lang}: no {key}");
+                    }
+                    if let Some(key) = field.empty_means {
+                        assert!(lang.t_opt(key).is_some(), "{lang}: no {key}");
                     }
                     if let FieldKind::Choice(options) = field.kind {
                         for (value, english) in options {

@@ -13,9 +13,9 @@ use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
 use crate::db::{self};
 use crate::error::Result;
-use crate::i18n::{Lang, Locale};
+use crate::i18n::{Lang, Locale, iso_date};
 use crate::state::AppState;
-use crate::web::render::{PageMeta, Section, iso_date};
+use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/home.html")]
@@ -29,7 +29,48 @@ pub struct HomePage {
     source: Option<Source>,
 }
 
+/// One of the home page's numbers: a count as the report gives it, set apart in its sentence.
+pub struct NumberView {
+    href: &'static str,
+    before: String,
+    value: String,
+    after: String,
+}
+
 impl HomePage {
+    /// What the report names, counted: each worded as a count of what the report names, not
+    /// as a total (the report lists seven exhibitors "and other").
+    fn numbers(&self) -> Vec<NumberView> {
+        let lang = self.meta.lang;
+        let counts = &self.counts;
+        [
+            (
+                "/speakers",
+                lang.plural_parts("home.speakers", counts.speakers),
+            ),
+            (
+                "/organisations",
+                lang.plural_parts("home.organisations", counts.organisations),
+            ),
+            (
+                "/agreements",
+                lang.plural_parts("home.agreements", counts.agreements),
+            ),
+            (
+                "/exhibitors",
+                lang.plural_parts("home.booths", counts.booths),
+            ),
+        ]
+        .into_iter()
+        .map(|(href, (before, value, after))| NumberView {
+            href,
+            before,
+            value,
+            after,
+        })
+        .collect()
+    }
+
     fn held_on_iso(&self) -> String {
         iso_date(self.forum.held_on)
     }

@@ -62,9 +62,9 @@ pub struct CountryGroup {
     kinds: Vec<KindGroup>,
 }
 
-/// Organisations of one kind.
+/// Organisations of one kind (`None`: the source does not say which).
 pub struct KindGroup {
-    kind: OrganisationKind,
+    kind: Option<OrganisationKind>,
     organisations: Vec<OrganisationSummary>,
 }
 
@@ -143,12 +143,12 @@ fn group(organisations: Vec<OrganisationSummary>) -> Vec<CountryGroup> {
             }),
         }
     }
-    // Kinds in their display order within each country.
+    // Kinds in their display order within each country, unknown last.
     for group in &mut groups {
         group.kinds.sort_by_key(|k| {
-            OrganisationKind::ALL
-                .iter()
-                .position(|kind| *kind == k.kind)
+            k.kind
+                .and_then(|kind| OrganisationKind::ALL.iter().position(|all| *all == kind))
+                .unwrap_or(usize::MAX)
         });
     }
     groups
@@ -163,6 +163,21 @@ pub struct OrganisationPage {
     agreements: Vec<Agreement>,
     booth: Option<Booth>,
     source: Option<Source>,
+}
+
+impl OrganisationPage {
+    /// "Company, Pakistan": what the source says of its kind and country (either may be unknown).
+    fn kind_and_country(&self) -> Option<String> {
+        let lang = self.meta.lang;
+        let parts: Vec<String> = self
+            .organisation
+            .kind()
+            .map(|kind| kind.singular_in(lang).to_owned())
+            .into_iter()
+            .chain(self.organisation.country().map(|c| c.name_in(lang)))
+            .collect();
+        (!parts.is_empty()).then(|| lang.join(&parts))
+    }
 }
 
 /// One organisation's page.
@@ -189,16 +204,14 @@ pub async fn page(
     let source = super::source_of(&mut *conn, organisation.source_id).await?;
     let lang = Locale::current().lang;
     let name = organisation.display_name_in(lang);
-    let mut description = name.clone();
-    if let Some(country) = organisation.country() {
-        description.push_str(&format!(
-            "{} {}",
-            lang.t("list.comma"),
-            country.name_in(lang)
-        ));
-    }
-    description.push_str(": ");
-    description.push_str(lang.t("organisation.description"));
+    let mut parts = vec![name.clone()];
+    parts.extend(organisation.country().map(|country| country.name_in(lang)));
+    let description = format!(
+        "{}{}{}",
+        lang.join(&parts),
+        lang.colon(),
+        lang.t("organisation.description")
+    );
     Ok(OrganisationPage {
         meta: PageMeta::new(name, description, Some(Section::Organisations))
             .preview(visibility.includes_drafts()),
