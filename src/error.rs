@@ -60,7 +60,9 @@ impl ErrorPage {
         let lang = Locale::current().lang;
         let heading = lang.t(match status {
             StatusCode::NOT_FOUND => "error.not_found",
-            StatusCode::BAD_REQUEST => "error.bad_request",
+            StatusCode::BAD_REQUEST
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY => "error.bad_request",
             StatusCode::FORBIDDEN => "error.forbidden",
             StatusCode::TOO_MANY_REQUESTS => "error.too_many",
             StatusCode::METHOD_NOT_ALLOWED => "error.method",

@@ -238,6 +238,14 @@ impl Lang {
         }
     }
 
+    /// What joins a title to what follows it: " – ", "——", " – ".
+    pub fn dash(self) -> &'static str {
+        match self {
+            Self::Zh => "——",
+            _ => " – ",
+        }
+    }
+
     /// What separates two parts of one line (a publisher and a date): ", ", "，", "، ".
     pub fn comma(self) -> &'static str {
         match self {

@@ -423,3 +423,40 @@ async fn a_language_chosen_without_a_login_goes_in_the_site_cookie() {
     let login = app.page("/admin/login", StatusCode::OK).await;
     assert_eq!(login.attrs("html", "dir"), ["rtl"]);
 }
+
+/// What axum and tower-http would answer in a line of English (an address that cannot be
+/// decoded, a form over the size limit) is the portal's error page, in the page's language.
+#[tokio::test]
+async fn framework_errors_get_the_error_page_in_the_page_language() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/zh/speakers/%FF%FE").await;
+    let status = response.status();
+    assert!(status.is_client_error(), "{status}");
+    assert!(
+        crate::helpers::content_type(&response).starts_with("text/html"),
+        "{status}"
+    );
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.attrs("html", "lang"), ["zh-Hans"]);
+    assert!(
+        !page.text("main").contains("Invalid"),
+        "{}",
+        page.text("main")
+    );
+
+    // A form over the body limit, on a Urdu admin page.
+    app.page("/ur", StatusCode::OK).await;
+    let token = app.csrf_token("/admin/login").await;
+    let big = "x".repeat(70 * 1024);
+    let response = app
+        .post_form(
+            "/admin/login",
+            &[("csrf_token", &token), ("email", &big), ("password", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.attrs("html", "dir"), ["rtl"]);
+    assert_eq!(page.text("h1"), "یہ درخواست بہت بڑی ہے");
+    assert!(page.text(".lead").starts_with("بھیجا گیا فارم"));
+}
