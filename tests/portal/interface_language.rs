@@ -460,3 +460,49 @@ async fn framework_errors_get_the_error_page_in_the_page_language() {
     assert_eq!(page.text("h1"), "یہ درخواست بہت بڑی ہے");
     assert!(page.text(".lead").starts_with("بھیجا گیا فارم"));
 }
+
+/// Chinese pages use full-width punctuation around interface words and no spaces after it;
+/// Urdu pages use Urdu commas.
+#[tokio::test]
+async fn punctuation_follows_the_language() {
+    let app = TestApp::spawn().await;
+    let zh = app.page("/zh", StatusCode::OK).await;
+    assert_eq!(
+        zh.texts(".facts dd")[2],
+        "中国国际服务贸易交易会（CIFTIS），2023年9月2日至6日"
+    );
+    assert_eq!(
+        zh.texts("#agreements ~ .cards .card p")[0],
+        "签署方：ZBRA China和China Construction Huaxia (Beijing) Industrial Operation Company"
+    );
+    assert_eq!(
+        zh.text(".source-note"),
+        "来源：China Economic Net (CEN)，2023年9月5日"
+    );
+    assert!(zh.texts(".initiatives .muted")[0].starts_with("提及者：Moin"));
+    let zbra = app.page("/zh/organisations/zbra", StatusCode::OK).await;
+    assert!(
+        zbra.texts("#agreements ~ ul .muted")
+            .iter()
+            .all(|line| line.starts_with("— 合作方：") && !line.contains("： ")),
+        "{:?}",
+        zbra.texts("#agreements ~ ul .muted")
+    );
+    let ur = app.page("/ur", StatusCode::OK).await;
+    assert_eq!(
+        ur.texts(".facts dd")[2],
+        "چائنا انٹرنیشنل فیئر فار ٹریڈ ان سروسز (CIFTIS)، 2 تا 6 ستمبر 2023"
+    );
+    assert_eq!(
+        ur.text(".source-note"),
+        "ماخذ: China Economic Net (CEN)، 5 ستمبر 2023"
+    );
+    let en = app.page("/organisations/zbra", StatusCode::OK).await;
+    assert_eq!(
+        en.texts("#agreements ~ ul .muted"),
+        [
+            "— with China Construction Huaxia (Beijing) Industrial Operation Company",
+            "— with Beijing Time-Honored Brands Association"
+        ]
+    );
+}
