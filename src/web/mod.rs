@@ -1,6 +1,7 @@
 //! The HTTP layer: routes of each area merged in one place, and the middleware around them.
 
 pub mod admin;
+pub mod error_page;
 pub mod health;
 pub mod public;
 pub mod render;
@@ -46,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/static", static_files)
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {
-            crate::error::ErrorPage::new(
+            error_page::ErrorPage::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 Locale::current().lang.t("error.method.message").to_owned(),
             )
@@ -73,46 +74,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn(error_page::error_pages))
         .layer(middleware::from_fn(with_locale))
         .layer(TraceLayer::new_for_http())
-}
-
-/// Errors that axum and tower-http answer with a line of English text (an address that cannot
-/// be decoded, a form that is too large, a request that took too long) get the portal's error
-/// page instead, in the page's language. Health probes and static files keep their plain answers.
-async fn error_pages(request: Request, next: Next) -> Response {
-    let plain_area = ["/static", "/healthz", "/readyz"]
-        .iter()
-        .any(|area| Locale::current().path.starts_with(area));
-    let response = next.run(request).await;
-    let status = response.status();
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if plain_area || is_html || !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    let lang = Locale::current().lang;
-    let message = lang.t(match status {
-        StatusCode::NOT_FOUND => "error.not_found.message",
-        StatusCode::METHOD_NOT_ALLOWED => "error.method.message",
-        StatusCode::PAYLOAD_TOO_LARGE => "error.too_large.message",
-        StatusCode::REQUEST_TIMEOUT => "error.timeout.message",
-        StatusCode::SERVICE_UNAVAILABLE => "error.busy.message",
-        status if status.is_client_error() => "error.bad_request.message",
-        _ => "error.internal.message",
-    });
-    let mut page =
-        crate::error::ErrorPage::new(status, message.to_owned()).into_response_with(status);
-    for name in [header::ALLOW, header::RETRY_AFTER] {
-        if let Some(value) = response.headers().get(&name) {
-            page.headers_mut().insert(name, value.clone());
-        }
-    }
-    page
 }
 
 /// Name of the cookie that remembers the visitor's language for `/`.
