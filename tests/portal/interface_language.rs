@@ -60,7 +60,11 @@ async fn not_found_pages_explain_themselves_in_the_language_of_the_address() {
     ] {
         let page = app.page(path, StatusCode::NOT_FOUND).await;
         assert_eq!(page.text("h1"), heading, "{path}");
-        assert!(page.text(".lead").starts_with(message), "{path}");
+        assert!(
+            page.text(".lead").starts_with(message),
+            "{path}: {}",
+            page.text(".lead")
+        );
     }
 }
 
@@ -91,7 +95,11 @@ async fn a_busy_portal_says_so_in_the_language_of_the_address() {
     ] {
         let page = app.page(path, StatusCode::SERVICE_UNAVAILABLE).await;
         assert_eq!(page.text("h1"), heading, "{path}");
-        assert!(page.text(".lead").starts_with(message), "{path}");
+        assert!(
+            page.text(".lead").starts_with(message),
+            "{path}: {}",
+            page.text(".lead")
+        );
     }
     drop(held);
 }
