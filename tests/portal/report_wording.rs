@@ -201,6 +201,11 @@ async fn the_admin_can_say_the_source_does_not_give_a_kind() {
     assert_eq!(page.count("#field-kind option[selected]"), 0);
     let public = app.page("/organisations/zbra", StatusCode::OK).await;
     assert_eq!(public.text("header .lead"), "China");
+    let history = app.page(&format!("{path}/history"), StatusCode::OK).await;
+    assert_eq!(
+        history.texts(".history__entry:first-child tbody td"),
+        ["Company", "Unknown — the source does not say"]
+    );
 
     // The kind can be given again, and a new organisation can start without one.
     let form = app.form_values(&path).await;
