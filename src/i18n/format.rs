@@ -238,6 +238,55 @@ impl Lang {
         }
     }
 
+    /// What goes between two items of a list written out in a page (`last`: before the last
+    /// one): ", " and " and ", "、" and "和", "، " and " اور " — as [`Lang::and_list`] joins them.
+    pub fn separator(self, last: impl std::borrow::Borrow<bool>) -> String {
+        let last = *last.borrow();
+        let word = if last {
+            self.t("list.and")
+        } else {
+            self.t("list.comma")
+        };
+        match (self, last) {
+            (Self::Zh, _) => word.to_owned(),
+            (_, true) => format!(" {word} "),
+            (_, false) => format!("{word} "),
+        }
+    }
+
+    /// The space between a label and what follows it: none after full-width punctuation
+    /// ("签署方：ZBRA"), a space otherwise ("Between ZBRA").
+    pub fn gap_after(self, label: &str) -> &'static str {
+        let full_width = label.chars().next_back().is_some_and(|c| {
+            ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        });
+        if full_width { "" } else { " " }
+    }
+
+    /// Brackets around an aside, such as an acronym: " (" and ")", or full-width "（" and "）".
+    pub fn open_paren(self) -> &'static str {
+        match self {
+            Self::Zh => "（",
+            _ => " (",
+        }
+    }
+
+    /// See [`Lang::open_paren`].
+    pub fn close_paren(self) -> &'static str {
+        match self {
+            Self::Zh => "）",
+            _ => ")",
+        }
+    }
+
+    /// What joins a title to what follows it: " – ", "——", " – ".
+    pub fn dash(self) -> &'static str {
+        match self {
+            Self::Zh => "——",
+            _ => " – ",
+        }
+    }
+
     /// What separates two parts of one line (a publisher and a date): ", ", "，", "، ".
     pub fn comma(self) -> &'static str {
         match self {
@@ -366,6 +415,21 @@ mod tests {
         let (before, number, after) = Lang::Zh.plural_parts("home.speakers", 4);
         assert_eq!(number, "4");
         assert!(!before.ends_with(' ') && !after.starts_with(' '));
+    }
+
+    #[test]
+    fn punctuation_between_the_parts_of_a_line() {
+        assert_eq!(Lang::En.separator(false), ", ");
+        assert_eq!(Lang::En.separator(true), " and ");
+        assert_eq!(Lang::Zh.separator(false), "、");
+        assert_eq!(Lang::Zh.separator(true), "和");
+        assert_eq!(Lang::Ur.separator(true), " اور ");
+        assert_eq!(Lang::Ur.separator(false), "، ");
+        assert_eq!(Lang::Zh.gap_after("签署方："), "");
+        assert_eq!(Lang::En.gap_after("Between"), " ");
+        assert_eq!(Lang::Ur.gap_after("فریقین:"), " ");
+        assert_eq!(Lang::Zh.open_paren(), "（");
+        assert_eq!(Lang::En.open_paren(), " (");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The HTTP layer: routes of each area merged in one place, and the middleware around them.
 
 pub mod admin;
+pub mod error_page;
 pub mod health;
 pub mod public;
 pub mod render;
@@ -46,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/static", static_files)
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {
-            crate::error::ErrorPage::new(
+            error_page::ErrorPage::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 Locale::current().lang.t("error.method.message").to_owned(),
             )
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(error_page::error_pages))
         .layer(middleware::from_fn(with_locale))
         .layer(TraceLayer::new_for_http())
 }

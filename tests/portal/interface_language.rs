@@ -60,7 +60,11 @@ async fn not_found_pages_explain_themselves_in_the_language_of_the_address() {
     ] {
         let page = app.page(path, StatusCode::NOT_FOUND).await;
         assert_eq!(page.text("h1"), heading, "{path}");
-        assert!(page.text(".lead").starts_with(message), "{path}");
+        assert!(
+            page.text(".lead").starts_with(message),
+            "{path}: {}",
+            page.text(".lead")
+        );
     }
 }
 
@@ -91,7 +95,11 @@ async fn a_busy_portal_says_so_in_the_language_of_the_address() {
     ] {
         let page = app.page(path, StatusCode::SERVICE_UNAVAILABLE).await;
         assert_eq!(page.text("h1"), heading, "{path}");
-        assert!(page.text(".lead").starts_with(message), "{path}");
+        assert!(
+            page.text(".lead").starts_with(message),
+            "{path}: {}",
+            page.text(".lead")
+        );
     }
     drop(held);
 }
@@ -422,4 +430,87 @@ async fn a_language_chosen_without_a_login_goes_in_the_site_cookie() {
     assert!(cookie.starts_with("lang=ur;"), "{cookie}");
     let login = app.page("/admin/login", StatusCode::OK).await;
     assert_eq!(login.attrs("html", "dir"), ["rtl"]);
+}
+
+/// What axum and tower-http would answer in a line of English (an address that cannot be
+/// decoded, a form over the size limit) is the portal's error page, in the page's language.
+#[tokio::test]
+async fn framework_errors_get_the_error_page_in_the_page_language() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/zh/speakers/%FF%FE").await;
+    let status = response.status();
+    assert!(status.is_client_error(), "{status}");
+    assert!(
+        crate::helpers::content_type(&response).starts_with("text/html"),
+        "{status}"
+    );
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.attrs("html", "lang"), ["zh-Hans"]);
+    assert!(
+        !page.text("main").contains("Invalid"),
+        "{}",
+        page.text("main")
+    );
+
+    // A form over the body limit, on a Urdu admin page.
+    app.page("/ur", StatusCode::OK).await;
+    let token = app.csrf_token("/admin/login").await;
+    let big = "x".repeat(70 * 1024);
+    let response = app
+        .post_form(
+            "/admin/login",
+            &[("csrf_token", &token), ("email", &big), ("password", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.attrs("html", "dir"), ["rtl"]);
+    assert_eq!(page.text("h1"), "یہ درخواست بہت بڑی ہے");
+    assert!(page.text(".lead").starts_with("بھیجا گیا فارم"));
+}
+
+/// Chinese pages use full-width punctuation around interface words and no spaces after it;
+/// Urdu pages use Urdu commas.
+#[tokio::test]
+async fn punctuation_follows_the_language() {
+    let app = TestApp::spawn().await;
+    let zh = app.page("/zh", StatusCode::OK).await;
+    assert_eq!(
+        zh.texts(".facts dd")[2],
+        "中国国际服务贸易交易会（CIFTIS），2023年9月2日至6日"
+    );
+    assert_eq!(
+        zh.texts("#agreements ~ .cards .card p")[0],
+        "签署方：ZBRA China和China Construction Huaxia (Beijing) Industrial Operation Company"
+    );
+    assert_eq!(
+        zh.text(".source-note"),
+        "来源：China Economic Net (CEN)，2023年9月5日"
+    );
+    assert!(zh.texts(".initiatives .muted")[0].starts_with("提及者：Moin"));
+    let zbra = app.page("/zh/organisations/zbra", StatusCode::OK).await;
+    assert!(
+        zbra.texts("#agreements ~ ul .muted")
+            .iter()
+            .all(|line| line.starts_with("— 合作方：") && !line.contains("： ")),
+        "{:?}",
+        zbra.texts("#agreements ~ ul .muted")
+    );
+    let ur = app.page("/ur", StatusCode::OK).await;
+    assert_eq!(
+        ur.texts(".facts dd")[2],
+        "چائنا انٹرنیشنل فیئر فار ٹریڈ ان سروسز (CIFTIS)، 2 تا 6 ستمبر 2023"
+    );
+    assert_eq!(
+        ur.text(".source-note"),
+        "ماخذ: China Economic Net (CEN)، 5 ستمبر 2023"
+    );
+    let en = app.page("/organisations/zbra", StatusCode::OK).await;
+    assert_eq!(
+        en.texts("#agreements ~ ul .muted"),
+        [
+            "— with China Construction Huaxia (Beijing) Industrial Operation Company",
+            "— with Beijing Time-Honored Brands Association"
+        ]
+    );
 }

@@ -83,6 +83,11 @@ async fn home_numbers_count_what_the_report_names_in_every_language() {
 #[tokio::test]
 async fn booths_say_the_report_gives_no_number_or_hall_in_every_language() {
     let app = TestApp::spawn().await;
+    let list = app.page("/exhibitors", StatusCode::OK).await;
+    assert_eq!(
+        list.texts("main > p")[1],
+        "The report names these firms and adds that others opened booths too."
+    );
     for (prefix, number, hall) in [
         (
             "",
@@ -99,6 +104,11 @@ async fn booths_say_the_report_gives_no_number_or_hall_in_every_language() {
         let list = app
             .page(&format!("{prefix}/exhibitors"), StatusCode::OK)
             .await;
+        assert_eq!(
+            list.texts("main > p").len(),
+            2,
+            "{prefix}: the lead, and that others took part"
+        );
         let lines = list.texts(".card .muted");
         assert_eq!(lines.len(), 7, "{prefix}");
         assert!(
@@ -201,6 +211,11 @@ async fn the_admin_can_say_the_source_does_not_give_a_kind() {
     assert_eq!(page.count("#field-kind option[selected]"), 0);
     let public = app.page("/organisations/zbra", StatusCode::OK).await;
     assert_eq!(public.text("header .lead"), "China");
+    let history = app.page(&format!("{path}/history"), StatusCode::OK).await;
+    assert_eq!(
+        history.texts(".history__entry:first-child tbody td"),
+        ["Company", "Unknown — the source does not say"]
+    );
 
     // The kind can be given again, and a new organisation can start without one.
     let form = app.form_values(&path).await;

@@ -136,7 +136,7 @@ pub async fn login(
 
 fn too_many_attempts(seconds: i64) -> Response {
     let minutes = (seconds + 59) / 60;
-    let mut response = crate::error::ErrorPage::new(
+    let mut response = crate::web::error_page::ErrorPage::new(
         StatusCode::TOO_MANY_REQUESTS,
         Locale::current().lang.plural("admin.too_many", minutes),
     )

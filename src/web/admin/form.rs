@@ -544,11 +544,11 @@ pub fn display(
             names.join("; ")
         };
     }
-    let kind = spec
-        .fields
-        .iter()
-        .find(|f| f.column == column)
-        .map(|f| f.kind);
+    let field = spec.fields.iter().find(|f| f.column == column);
+    if let (Some(key), Value::Null) = (field.and_then(|f| f.empty_means), value) {
+        return lang.t(key).to_owned();
+    }
+    let kind = field.map(|f| f.kind);
     match (kind, value) {
         (_, Value::Null) => "—".to_owned(),
         (Some(FieldKind::Reference(table)), Value::Number(number)) => number

@@ -69,7 +69,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let description = if parties.is_empty() {
         title.to_owned()
     } else {
-        format!("{title}: {}", lang.and_list(&parties))
+        format!("{title}{}{}", lang.colon(), lang.and_list(&parties))
     };
     Ok(AgreementPage {
         meta: PageMeta::new(title, description, Some(Section::Agreements))

@@ -69,8 +69,8 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let name = booth.organisation().display_name_in(lang);
     Ok(ExhibitorPage {
         meta: PageMeta::new(
-            format!("{name} – {}", lang.t("exhibitor.title_suffix")),
-            format!("{name}: {}", lang.t("exhibitors.lead")),
+            format!("{name}{}{}", lang.dash(), lang.t("exhibitor.title_suffix")),
+            format!("{name}{}{}", lang.colon(), lang.t("exhibitors.lead")),
             Some(Section::Exhibitors),
         )
         .preview(visibility.includes_drafts()),

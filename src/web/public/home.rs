@@ -134,7 +134,12 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
     let source = super::source_of(&mut *conn, forum.source_id).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
-        Some(subtitle) => format!("{} – {}", forum.title.plain(lang), subtitle.plain(lang)),
+        Some(subtitle) => format!(
+            "{}{}{}",
+            forum.title.plain(lang),
+            lang.dash(),
+            subtitle.plain(lang)
+        ),
         None => forum.title.plain(lang).to_owned(),
     };
     Ok(HomePage {

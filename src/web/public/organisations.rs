@@ -5,6 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
+use crate::db::OrganisationRef;
 use crate::db::agreements::Agreement;
 use crate::db::booths::Booth;
 use crate::db::organisations::{Organisation, OrganisationFilter, OrganisationSummary};
@@ -166,6 +167,15 @@ pub struct OrganisationPage {
 }
 
 impl OrganisationPage {
+    /// The other parties of one of its agreements.
+    fn partners<'a>(&self, agreement: &'a Agreement) -> Vec<&'a OrganisationRef> {
+        agreement
+            .parties
+            .iter()
+            .filter(|party| party.slug != self.organisation.slug)
+            .collect()
+    }
+
     /// "Company, Pakistan": what the source says of its kind and country (either may be unknown).
     fn kind_and_country(&self) -> Option<String> {
         let lang = self.meta.lang;

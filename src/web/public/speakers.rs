@@ -72,14 +72,14 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let source = super::source_of(&mut *conn, person.source_id).await?;
     let lang = Locale::current().lang;
     let name = person.name.plain(lang);
-    let description = match &person.role {
-        Some(role) => format!(
-            "{name}, {} – {}",
-            role.plain(lang),
-            lang.t("speaker.description")
-        ),
-        None => format!("{name} – {}", lang.t("speaker.description")),
-    };
+    let mut who = vec![name.to_owned()];
+    who.extend(person.role.as_ref().map(|role| role.plain(lang).to_owned()));
+    let description = format!(
+        "{}{}{}",
+        lang.join(&who),
+        lang.dash(),
+        lang.t("speaker.description")
+    );
     let meta = PageMeta::new(name, description, Some(Section::Speakers))
         .preview(visibility.includes_drafts());
     Ok(SpeakerPage {
