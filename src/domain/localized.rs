@@ -45,7 +45,10 @@ impl LocalizedText {
 
     /// The English version (always present for values read from the database).
     pub fn en(&self) -> &str {
-        self.versions.get("en").map(String::as_str).unwrap_or_default()
+        self.versions
+            .get("en")
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// The version in `language` (`"en"`, `"zh"`, `"ur"`), if an admin has entered one.
@@ -103,7 +106,10 @@ mod tests {
         .unwrap();
         assert!(text.is_translation(Lang::Zh) && text.is_translation(Lang::Ur));
         assert!(!text.is_translation(Lang::En));
-        assert_eq!((text.original_lang(), text.original()), (Lang::En, "Beijing"));
+        assert_eq!(
+            (text.original_lang(), text.original()),
+            (Lang::En, "Beijing")
+        );
         assert_eq!(
             serde_json::to_value(&text).unwrap(),
             serde_json::json!({"en": "Beijing", "zh": "北京", "ur": "بیجنگ", "translated": ["ur", "zh"]})

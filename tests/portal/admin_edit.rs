@@ -229,10 +229,15 @@ async fn a_stale_save_is_refused_with_both_versions_and_nothing_is_lost() {
             .contains("Someone else saved this person")
     );
     assert!(page.text(".conflict p").contains("second@example.org"));
-    assert_eq!(
-        page.texts(".conflict tbody th, .conflict tbody td"),
-        ["Role", "President of ZBRA China", "Chair, ZBRA China"]
+    // Their English and mine, each shown with the (unchanged) translations beside it.
+    let cells = page.texts(".conflict tbody th, .conflict tbody td");
+    assert_eq!(cells.len(), 3, "{cells:?}");
+    assert_eq!(cells[0], "Role");
+    assert!(
+        cells[1].starts_with("President of ZBRA China · "),
+        "{cells:?}"
     );
+    assert!(cells[2].starts_with("Chair, ZBRA China · "), "{cells:?}");
     assert_eq!(
         page.attrs("#field-role", "value"),
         ["Chair, ZBRA China"],
@@ -278,26 +283,30 @@ async fn history_shows_each_change_and_revert_brings_a_version_back() {
     )
     .await;
 
+    // The report's seed, the seed's Chinese and Urdu versions, and this edit.
     let history = app.page(&format!("{path}/history"), StatusCode::OK).await;
-    assert_eq!(history.count(".history__entry"), 2);
+    assert_eq!(history.count(".history__entry"), 3);
     assert!(history.texts(".history__title")[0].starts_with("Changed by admin@example.org"));
     assert_eq!(
         history.texts(".history__entry:first-child tbody th, .history__entry:first-child tbody td"),
         [
             "Name",
-            "NETSOL",
-            "NETSOL Technologies",
+            "NETSOL · [ur] NETSOL · [zh] NETSOL",
+            "NETSOL Technologies · [ur] NETSOL · [zh] NETSOL",
             "Website",
             "—",
             "https://example.org"
         ]
     );
-    let revert = history.attrs(".history__entry:last-child form", "action");
+    let revert = history.attrs(".history__entry:nth-child(2) form", "action");
     assert_eq!(revert.len(), 1, "the seeded version can be brought back");
-    let token =
-        history.attrs(".history__entry:last-child input[name=csrf_token]", "value")[0].clone();
+    let token = history.attrs(
+        ".history__entry:nth-child(2) input[name=csrf_token]",
+        "value",
+    )[0]
+    .clone();
     let version =
-        history.attrs(".history__entry:last-child input[name=version]", "value")[0].clone();
+        history.attrs(".history__entry:nth-child(2) input[name=version]", "value")[0].clone();
     let response = app
         .post_form(&revert[0], &[("csrf_token", &token), ("version", &version)])
         .await;
@@ -308,7 +317,7 @@ async fn history_shows_each_change_and_revert_brings_a_version_back() {
     let history = app.page(&format!("{path}/history"), StatusCode::OK).await;
     assert_eq!(
         history.count(".history__entry"),
-        3,
+        4,
         "the revert is itself recorded"
     );
     assert!(

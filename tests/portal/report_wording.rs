@@ -188,6 +188,11 @@ async fn an_organisation_of_unknown_kind_shows_no_kind_and_the_filter_still_work
 #[tokio::test]
 async fn the_admin_can_say_the_source_does_not_give_a_kind() {
     let app = TestApp::spawn_logged_in().await;
+    // As if an admin had once called ZBRA a company (the seed leaves its kind unknown).
+    sqlx::query("UPDATE organisations SET kind = 'company' WHERE slug = 'zbra'")
+        .execute(&app.db)
+        .await
+        .unwrap();
     let id = app.id_of("organisations", "zbra").await;
     let path = format!("/admin/organisations/{id}");
     let page = app.page(&path, StatusCode::OK).await;

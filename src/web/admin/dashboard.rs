@@ -159,7 +159,7 @@ pub async fn show(
                 .as_ref()
                 .or(entry.before.as_ref())
                 .and_then(Value::as_object)?;
-            let title = form::display(
+            let title = form::display_brief(
                 spec,
                 spec.title,
                 row.get(spec.title),
@@ -209,7 +209,7 @@ fn count_translations(
                     entity: spec.key,
                     singular: spec.singular_in(lang),
                     id: *id,
-                    title: form::display(
+                    title: form::display_brief(
                         spec,
                         spec.title,
                         row.get(spec.title),

@@ -89,7 +89,7 @@ async fn load_choices(db: &mut PgConnection, spec: &EntitySpec) -> Result<Choice
 
 /// How an entry is named in lists and headings.
 fn title_of(spec: &EntitySpec, row: &Map<String, Value>) -> String {
-    let title = form::display(
+    let title = form::display_brief(
         spec,
         spec.title,
         row.get(spec.title),
@@ -359,7 +359,7 @@ fn list_details(spec: &EntitySpec, row: &Map<String, Value>, choices: &Choices) 
         })
         .filter_map(|f| {
             let value = row.get(f.column).filter(|v| !v.is_null())?;
-            Some(form::display(
+            Some(form::display_brief(
                 spec,
                 f.column,
                 Some(value),

@@ -595,6 +595,29 @@ pub fn display(
     }
 }
 
+/// How a stored value reads in a list or a heading: like [`display`], but a text shows only its
+/// version in `lang` (else English), not every version.
+pub fn display_brief(
+    spec: &EntitySpec,
+    column: &str,
+    value: Option<&Value>,
+    choices: &Choices,
+    lang: Lang,
+) -> String {
+    if let Some(Value::Object(versions)) = value {
+        let version = |code: &str| {
+            versions
+                .get(code)
+                .and_then(Value::as_str)
+                .filter(|text| !text.trim().is_empty())
+        };
+        if let Some(text) = version(lang.code()).or_else(|| version("en")) {
+            return text.to_owned();
+        }
+    }
+    display(spec, column, value, choices, lang)
+}
+
 /// One field that differs between two versions of an entry.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -766,8 +789,7 @@ pub fn field_views(
                 } else {
                     ""
                 },
-                translated: translation
-                    .map(|_| raw.get(&format!("{name}.translated")) == "on"),
+                translated: translation.map(|_| raw.get(&format!("{name}.translated")) == "on"),
                 original: translation
                     .map(|_| raw.get(field.column).to_owned())
                     .filter(|english| !english.is_empty()),
