@@ -50,14 +50,19 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Admin
         .await
 }
 
-/// The interface language an admin chose (a language code), if they have chosen one.
-pub async fn language(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
-    let language: Option<Option<String>> =
-        sqlx::query_scalar("SELECT language FROM admins WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    Ok(language.flatten())
+/// What every admin request re-reads about the account behind its session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Standing {
+    /// The interface language the admin chose (a language code), if any.
+    pub language: Option<String>,
+}
+
+/// The account's standing, or `None` when it no longer exists (its sessions end at once).
+pub async fn standing(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Standing>> {
+    sqlx::query_as("SELECT language FROM admins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Keep `language` (a language code the schema allows) as the admin's interface language.

@@ -2,8 +2,11 @@
 //!
 //! Every content table is read and written as a JSON object of its columns: the admin's form
 //! layer validates a JSON object, and these statements move it into and out of the table with
-//! `jsonb_populate_record`, so values are always bound parameters and the SQL of each table is
-//! a compile-time constant built by [`table_sql!`] from its column list.
+//! `jsonb_populate_record`, so values are always bound parameters. The statements of a table
+//! are built once, at first use, from the entity's own declaration (its table, key column and
+//! the columns of its fields, in `web::admin::spec`): a column cannot be in a form but missing
+//! from the statements, or the other way round. Only those declared identifiers ever go into
+//! the SQL text; every value is a parameter.
 
 use serde_json::{Map, Value};
 use sqlx::PgExecutor;
@@ -12,150 +15,94 @@ use sqlx::PgExecutor;
 #[derive(Debug)]
 pub struct TableSql {
     /// `$1` id → the row as JSON (with an agreement's parties), if it exists.
-    pub load: &'static str,
+    pub load: String,
     /// `$1` search text, `$2` JSON containment filter, `$3` sort column, `$4` descending,
-    /// `$5` a language code whose version some text lacks (or `''`) → (id, row).
-    pub list: &'static str,
+    /// `$5` a language code whose version some text lacks (or `''`), `$6` the columns searched,
+    /// `$7` limit, `$8` offset → (id, row, total rows matching).
+    pub list: String,
     /// `$1` JSON of the editable columns → new id.
-    pub insert: &'static str,
+    pub insert: String,
     /// `$1` JSON of the editable columns, `$2` id, `$3` expected version → new version, if it matched.
-    pub update: &'static str,
+    pub update: String,
     /// `$1` id, `$2` expected version → rows deleted.
-    pub delete: &'static str,
+    pub delete: String,
     /// `$1` a whole row as history kept it → inserted with its old id.
-    pub restore: &'static str,
+    pub restore: String,
     /// `$1` id → current version, if the row exists.
-    pub version: &'static str,
+    pub version: String,
 }
 
-/// Build a table's [`TableSql`] from its name, its key column and its editable columns.
-macro_rules! table_sql {
-    ($table:literal, $key:literal, [$first:literal $(, $column:literal)*]) => {
-        $crate::db::entities::TableSql {
-            load: concat!(
-                "SELECT history_snapshot('", $table, "', to_jsonb(t)) FROM ", $table, " t WHERE t.", $key, " = $1"
+/// Whether `name` is a plain SQL identifier (the only thing spliced into statement text).
+fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl TableSql {
+    /// The statements of `table`, keyed by `key`, whose editable columns are `columns`.
+    ///
+    /// # Panics
+    /// When a name is not a plain identifier: they come from the code's own declarations,
+    /// never from a request, so this is a programming error caught by the first test.
+    pub fn new(table: &str, key: &str, columns: &[&str]) -> Self {
+        assert!(
+            [table, key].iter().chain(columns).all(|n| is_identifier(n)) && !columns.is_empty(),
+            "entity declaration {table}: column names must be plain identifiers"
+        );
+        let list = columns.join(", ");
+        let from_record = columns
+            .iter()
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sort_key = "CASE jsonb_typeof(to_jsonb(t) -> $3)
+                        WHEN 'number' THEN lpad(to_jsonb(t) ->> $3, 20, '0')
+                        WHEN 'object' THEN lower(to_jsonb(t) -> $3 ->> 'en')
+                        ELSE lower(to_jsonb(t) ->> $3) END";
+        Self {
+            load: format!(
+                "SELECT history_snapshot('{table}', to_jsonb(t)) FROM {table} t WHERE t.{key} = $1"
             ),
-            list: concat!(
-                "SELECT t.", $key, "::bigint AS id, history_snapshot('", $table, "', to_jsonb(t)) AS row FROM ", $table, " t
-                 WHERE ($1 = '' OR strpos(lower(to_jsonb(t)::text), lower($1)) > 0) AND to_jsonb(t) @> $2
+            list: format!(
+                "SELECT t.{key}::bigint AS id, history_snapshot('{table}', to_jsonb(t)) AS row,
+                        count(*) OVER () AS total
+                 FROM {table} t
+                 WHERE ($1 = '' OR EXISTS (
+                        SELECT 1 FROM jsonb_each(to_jsonb(t)) AS c
+                        WHERE c.key = ANY($6) AND strpos(lower(
+                            CASE jsonb_typeof(c.value)
+                                WHEN 'object' THEN (SELECT string_agg(v.value, ' ') FROM jsonb_each_text(c.value - 'translated') AS v)
+                                ELSE c.value #>> '{{}}' END), lower($1)) > 0))
+                   AND to_jsonb(t) @> $2
                    AND ($5 = '' OR EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t)) AS c
                         WHERE jsonb_typeof(c.value) = 'object' AND btrim(COALESCE(c.value ->> $5, '')) = ''))
                  ORDER BY
-                   CASE WHEN $4 THEN CASE jsonb_typeof(to_jsonb(t) -> $3)
-                        WHEN 'number' THEN lpad(to_jsonb(t) ->> $3, 20, '0')
-                        WHEN 'object' THEN lower(to_jsonb(t) -> $3 ->> 'en')
-                        ELSE lower(to_jsonb(t) ->> $3) END END DESC NULLS LAST,
-                   CASE WHEN NOT $4 THEN CASE jsonb_typeof(to_jsonb(t) -> $3)
-                        WHEN 'number' THEN lpad(to_jsonb(t) ->> $3, 20, '0')
-                        WHEN 'object' THEN lower(to_jsonb(t) -> $3 ->> 'en')
-                        ELSE lower(to_jsonb(t) ->> $3) END END ASC NULLS LAST,
-                   t.", $key, "
-                 LIMIT 1000"
+                   CASE WHEN $4 THEN {sort_key} END DESC NULLS LAST,
+                   CASE WHEN NOT $4 THEN {sort_key} END ASC NULLS LAST,
+                   t.{key}
+                 LIMIT $7 OFFSET $8"
             ),
-            insert: concat!(
-                "INSERT INTO ", $table, " (", $first $(, ", ", $column)*, ")
-                 SELECT r.", $first $(, ", r.", $column)*, " FROM jsonb_populate_record(NULL::", $table, ", $1) r
-                 RETURNING ", $key, "::bigint"
+            insert: format!(
+                "INSERT INTO {table} ({list})
+                 SELECT {from_record} FROM jsonb_populate_record(NULL::{table}, $1) r
+                 RETURNING {key}::bigint"
             ),
-            update: concat!(
-                "UPDATE ", $table, " t SET (", $first $(, ", ", $column)*, ", version, updated_at) =
-                 (SELECT r.", $first $(, ", r.", $column)*, ", t.version + 1, now() FROM jsonb_populate_record(NULL::", $table, ", $1) r)
-                 WHERE t.", $key, " = $2 AND t.version = $3
+            update: format!(
+                "UPDATE {table} t SET ({list}, version, updated_at) =
+                 (SELECT {from_record}, t.version + 1, now() FROM jsonb_populate_record(NULL::{table}, $1) r)
+                 WHERE t.{key} = $2 AND t.version = $3
                  RETURNING t.version"
             ),
-            delete: concat!("DELETE FROM ", $table, " WHERE ", $key, " = $1 AND version = $2"),
-            restore: concat!(
-                "INSERT INTO ", $table, " OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::", $table, ", $1)"
+            delete: format!("DELETE FROM {table} WHERE {key} = $1 AND version = $2"),
+            restore: format!(
+                "INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::{table}, $1)"
             ),
-            version: concat!("SELECT version FROM ", $table, " WHERE ", $key, " = $1"),
+            version: format!("SELECT version FROM {table} WHERE {key} = $1"),
         }
-    };
+    }
 }
-
-/// The forum (one row, keyed by its constant `history_id`).
-pub static FORUM: TableSql = table_sql!(
-    "forum",
-    "history_id",
-    [
-        "title",
-        "subtitle",
-        "held_on",
-        "city",
-        "summary",
-        "fair_name",
-        "fair_short_name",
-        "fair_starts_on",
-        "fair_ends_on"
-    ]
-);
-/// Organisations.
-pub static ORGANISATIONS: TableSql = table_sql!(
-    "organisations",
-    "id",
-    [
-        "slug",
-        "name",
-        "short_name",
-        "country",
-        "kind",
-        "description",
-        "website",
-        "published"
-    ]
-);
-/// People.
-pub static PEOPLE: TableSql = table_sql!(
-    "people",
-    "id",
-    [
-        "slug",
-        "name",
-        "role",
-        "organisation_id",
-        "bio",
-        "photo_url",
-        "position",
-        "published"
-    ]
-);
-/// Quotes.
-pub static QUOTES: TableSql = table_sql!("quotes", "id", ["person_id", "body", "kind", "position"]);
-/// Agreements (their parties are written by [`replace_parties`]).
-pub static AGREEMENTS: TableSql = table_sql!(
-    "agreements",
-    "id",
-    [
-        "slug",
-        "title",
-        "kind",
-        "signed_on",
-        "description",
-        "establishes",
-        "announced_by_id",
-        "position",
-        "published"
-    ]
-);
-/// Booths.
-pub static BOOTHS: TableSql = table_sql!(
-    "booths",
-    "id",
-    [
-        "slug",
-        "organisation_id",
-        "booth_label",
-        "hall",
-        "note",
-        "position",
-        "published"
-    ]
-);
-/// Initiatives.
-pub static INITIATIVES: TableSql = table_sql!(
-    "initiatives",
-    "id",
-    ["slug", "name", "description", "mentioned_by_id", "position"]
-);
 
 /// A row as JSON, if it exists.
 pub async fn load(
@@ -163,7 +110,7 @@ pub async fn load(
     sql: &TableSql,
     id: i64,
 ) -> sqlx::Result<Option<Map<String, Value>>> {
-    let row: Option<Value> = sqlx::query_scalar(sql.load)
+    let row: Option<Value> = sqlx::query_scalar(&sql.load)
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -171,10 +118,12 @@ pub async fn load(
 }
 
 /// Which rows a list shows and in what order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ListQuery<'a> {
-    /// Text anywhere in the row (`""`: any).
+    /// Text in any language version of a searched column (`""`: any).
     pub search: &'a str,
+    /// The columns the search looks in.
+    pub searched: &'a [&'a str],
     /// Column values the row must have.
     pub filter: Map<String, Value>,
     /// The column to sort by.
@@ -182,26 +131,59 @@ pub struct ListQuery<'a> {
     pub descending: bool,
     /// A language code: only rows with a text that has no version in it (`""`: any).
     pub missing: &'a str,
+    /// How many rows at most, after skipping `offset`.
+    pub limit: i64,
+    pub offset: i64,
 }
 
-/// Rows matching a search and filter, sorted.
+impl Default for ListQuery<'_> {
+    fn default() -> Self {
+        Self {
+            search: "",
+            searched: &[],
+            filter: Map::new(),
+            sort: "id",
+            descending: false,
+            missing: "",
+            limit: i64::MAX,
+            offset: 0,
+        }
+    }
+}
+
+/// One page of a list: its rows and how many rows match in all.
+#[derive(Debug, Default)]
+pub struct ListPage {
+    pub rows: Vec<(i64, Map<String, Value>)>,
+    pub total: i64,
+}
+
+/// Rows matching a search and filter, sorted, one page of them.
 pub async fn list(
     db: impl PgExecutor<'_>,
     sql: &TableSql,
     query: &ListQuery<'_>,
-) -> sqlx::Result<Vec<(i64, Map<String, Value>)>> {
-    let rows: Vec<(i64, Value)> = sqlx::query_as(sql.list)
+) -> sqlx::Result<ListPage> {
+    let searched: Vec<&str> = query.searched.to_vec();
+    let rows: Vec<(i64, Value, i64)> = sqlx::query_as(&sql.list)
         .bind(query.search)
         .bind(Value::Object(query.filter.clone()))
         .bind(query.sort)
         .bind(query.descending)
         .bind(query.missing)
+        .bind(searched)
+        .bind(query.limit)
+        .bind(query.offset)
         .fetch_all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, row)| into_object(row).map(|row| (id, row)))
-        .collect())
+    let total = rows.first().map_or(0, |(_, _, total)| *total);
+    Ok(ListPage {
+        rows: rows
+            .into_iter()
+            .filter_map(|(id, row, _)| into_object(row).map(|row| (id, row)))
+            .collect(),
+        total,
+    })
 }
 
 /// Insert; the new id.
@@ -210,7 +192,7 @@ pub async fn insert(
     sql: &TableSql,
     values: &Map<String, Value>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(sql.insert)
+    sqlx::query_scalar(&sql.insert)
         .bind(Value::Object(values.clone()))
         .fetch_one(db)
         .await
@@ -225,7 +207,7 @@ pub async fn update(
     version: i32,
     values: &Map<String, Value>,
 ) -> sqlx::Result<Option<i32>> {
-    sqlx::query_scalar(sql.update)
+    sqlx::query_scalar(&sql.update)
         .bind(Value::Object(values.clone()))
         .bind(id)
         .bind(version)
@@ -240,7 +222,7 @@ pub async fn delete(
     id: i64,
     version: i32,
 ) -> sqlx::Result<bool> {
-    let result = sqlx::query(sql.delete)
+    let result = sqlx::query(&sql.delete)
         .bind(id)
         .bind(version)
         .execute(db)
@@ -254,7 +236,7 @@ pub async fn restore(
     sql: &TableSql,
     row: &Map<String, Value>,
 ) -> sqlx::Result<()> {
-    sqlx::query(sql.restore)
+    sqlx::query(&sql.restore)
         .bind(Value::Object(row.clone()))
         .execute(db)
         .await?;
@@ -267,7 +249,7 @@ pub async fn version(
     sql: &TableSql,
     id: i64,
 ) -> sqlx::Result<Option<i32>> {
-    sqlx::query_scalar(sql.version)
+    sqlx::query_scalar(&sql.version)
         .bind(id)
         .fetch_optional(db)
         .await

@@ -75,6 +75,31 @@ pub async fn find(
     .await
 }
 
+/// The entry as it was at `version` (the snapshot history took when it became that version),
+/// if history has it: the common original of a three-way merge.
+pub async fn snapshot_at(
+    db: impl PgExecutor<'_>,
+    entity: &str,
+    entity_id: i64,
+    version: i32,
+) -> sqlx::Result<Option<serde_json::Map<String, serde_json::Value>>> {
+    let snapshot: Option<serde_json::Value> = sqlx::query_scalar(
+        "SELECT after FROM history
+         WHERE entity = $1 AND entity_id = $2 AND after IS NOT NULL
+           AND after ->> 'version' = $3::text
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .bind(version)
+    .fetch_optional(db)
+    .await?;
+    Ok(snapshot.and_then(|value| match value {
+        serde_json::Value::Object(map) => Some(map),
+        _ => None,
+    }))
+}
+
 /// The latest changes across everything (for the dashboard), newest first.
 pub async fn latest(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as(concat!(

@@ -34,7 +34,7 @@ async fn an_admin_edits_a_speakers_role_and_the_public_page_shows_it() {
 }
 
 #[tokio::test]
-async fn a_second_browser_session_hits_the_conflict_page() {
+async fn an_editor_merges_a_conflict_and_keeps_a_translators_chinese_name() {
     let Some(first) = Browser::start().await else {
         return;
     };
@@ -52,12 +52,15 @@ async fn a_second_browser_session_hits_the_conflict_page() {
     first.goto(&path).await;
     second.goto(&path).await;
 
+    // The first changes the Chinese name and the description.
+    first.set_field("#field-name\\.zh", "巴航").await;
     first
         .set_field("#field-description", "Pakistan's national airline.")
         .await;
     first.save().await;
     assert_eq!(first.text(".flash").await, "Saved the organisation.");
 
+    // The second, from the older form, changes the description only.
     second
         .set_field("#field-description", "Flag carrier of Pakistan.")
         .await;
@@ -70,30 +73,52 @@ async fn a_second_browser_session_hits_the_conflict_page() {
     );
     let cells = second
         .client()
-        .find_all(Locator::Css(".conflict tbody td"))
+        .find_all(Locator::Css(".conflict tbody tr > *"))
         .await
         .unwrap();
     let mut texts = Vec::new();
-    for cell in cells {
+    for cell in cells.iter().take(4) {
         texts.push(cell.text().await.unwrap());
     }
     assert_eq!(
         texts,
-        ["Pakistan's national airline.", "Flag carrier of Pakistan."]
+        [
+            "Description (English)",
+            "—",
+            "Pakistan's national airline.",
+            "Flag carrier of Pakistan."
+        ],
+        "only the description clashes"
     );
-    let kept = second
+    assert_eq!(cells.len(), 5, "one conflicting field");
+    let name_zh = second
         .client()
-        .find(Locator::Css("#field-description"))
+        .find(Locator::Css("#field-name\\.zh"))
         .await
         .unwrap()
         .prop("value")
         .await
         .unwrap();
     assert_eq!(
-        kept.as_deref(),
-        Some("Flag carrier of Pakistan."),
-        "the second admin's input is kept"
+        name_zh.as_deref(),
+        Some("巴航"),
+        "the other's change is in the form"
     );
+
+    // Keep theirs for the description, and save.
+    second
+        .click("input[name='resolve.description'][value='theirs']")
+        .await;
+    second.save().await;
+    assert_eq!(second.text(".flash").await, "Saved the organisation.");
+    let (name, description): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("SELECT name, description FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(name["zh"], "巴航");
+    assert_eq!(description["en"], "Pakistan's national airline.");
     first.close().await;
     second.close().await;
 }

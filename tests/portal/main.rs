@@ -18,6 +18,7 @@ mod gates;
 mod head;
 mod interface_language;
 mod keyboard;
+mod merge;
 mod migrations;
 mod no_javascript;
 mod pages;

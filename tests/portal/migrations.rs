@@ -51,3 +51,44 @@ async fn the_schema_refuses_malformed_data() {
         );
     }
 }
+
+/// The admin declares each entity once (`web::admin::spec`), and its SQL is derived from that
+/// declaration: every declared column must exist, and every column of the table must be
+/// declared, or be one the database keeps itself.
+#[tokio::test]
+async fn every_content_column_is_declared_once_in_the_admin_and_exists() {
+    let (_name, pool) = empty_database().await;
+    forum_portal::database::migrate(&pool).await.unwrap();
+    const KEPT_BY_THE_DATABASE: [&str; 6] = [
+        "id",
+        "history_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "source_id",
+    ];
+    for (table, declared) in forum_portal::web::admin::spec::declared_columns() {
+        let columns: Vec<String> = sqlx::query_scalar(
+            "SELECT column_name::text FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = $1",
+        )
+        .bind(table)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(!columns.is_empty(), "no table {table}");
+        for column in &declared {
+            assert!(
+                columns.iter().any(|c| c == column),
+                "{table}.{column} is declared but not in the schema"
+            );
+        }
+        for column in &columns {
+            assert!(
+                declared.contains(&column.as_str())
+                    || KEPT_BY_THE_DATABASE.contains(&column.as_str()),
+                "{table}.{column} is in the schema but no admin field edits it"
+            );
+        }
+    }
+}

@@ -130,11 +130,9 @@ pub async fn show(
         })
         .collect();
     for spec in spec::ENTITIES.iter().copied() {
-        let query = entities::ListQuery {
-            sort: "id",
-            ..Default::default()
-        };
-        let rows = entities::list(&mut *conn, spec.sql, &query).await?;
+        let rows = entities::list(&mut *conn, spec.sql(), &entities::ListQuery::default())
+            .await?
+            .rows;
         count_translations(spec, &rows, &mut completeness, lang);
         if spec.singleton {
             continue;
@@ -171,8 +169,8 @@ pub async fn show(
                 singular: spec.singular_in(lang),
                 entity_id: entry.entity_id,
                 title: title.chars().take(80).collect(),
-                action: super::entities::action_label(&entry.action).to_owned(),
-                by: super::entities::author_label(entry.admin_email),
+                action: super::entry::action_label(&entry.action).to_owned(),
+                by: super::entry::author_label(entry.admin_email),
                 at: lang.date_time(entry.at),
             })
         })

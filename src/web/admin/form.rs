@@ -119,6 +119,19 @@ fn translation_mark_names(field: &Field) -> Vec<String> {
         .collect()
 }
 
+/// Every input name of an entity's form (texts, their translations and translation marks),
+/// in form order; an agreement's parties are not among them.
+pub fn input_names_of(spec: &EntitySpec) -> Vec<String> {
+    spec.fields
+        .iter()
+        .flat_map(|field| {
+            input_names(field)
+                .into_iter()
+                .chain(translation_mark_names(field))
+        })
+        .collect()
+}
+
 /// The input names of a field: its column, plus one per translation for localized fields.
 fn input_names(field: &Field) -> Vec<String> {
     let mut names = vec![field.column.to_owned()];
@@ -216,6 +229,16 @@ impl RawValues {
             .map(|ids| ids.iter().map(|id| id.to_string()).collect())
             .unwrap_or_default();
         Self { fields, parties }
+    }
+
+    /// The values of `parsed` as the form shows them: what an editor's input becomes once
+    /// validated and cleaned, so it compares with stored versions.
+    pub fn from_parsed(spec: &EntitySpec, parsed: &Parsed) -> Self {
+        let mut row = parsed.values.clone();
+        if spec.has_parties {
+            row.insert("parties".to_owned(), Value::from(parsed.parties.clone()));
+        }
+        Self::from_row(spec, Some(&row))
     }
 
     /// The raw value of `column`.
@@ -333,6 +356,40 @@ fn parse_localized(
     Ok(Value::Object(versions))
 }
 
+/// How any input of `spec`'s form is named for people: "Title (Chinese · 中文)", the parties,
+/// or a translation's mark.
+pub fn label_of_input(spec: &EntitySpec, input: &str, lang: Lang) -> String {
+    if input == "parties" {
+        return lang.t("field.parties").to_owned();
+    }
+    let column = input.split('.').next().unwrap_or(input);
+    let Some(field) = spec.fields.iter().find(|f| f.column == column) else {
+        return spec.label_of(column, lang);
+    };
+    let named = |input: &str| {
+        if field.is_localized() && input == field.column {
+            lang.tf(
+                "field.in_language",
+                &[
+                    ("label", field.label_in(lang)),
+                    ("language", lang.t("language.en")),
+                ],
+            )
+        } else {
+            input_label(field, input, lang)
+        }
+    };
+    match input.strip_suffix(".translated") {
+        Some(version) => format!(
+            "{}{}{}",
+            named(version),
+            lang.t("list.comma"),
+            lang.t("admin.translation_mark")
+        ),
+        None => named(input),
+    }
+}
+
 /// How an input is named in an error summary: "Title (Chinese · 中文)".
 fn input_label(field: &Field, input: &str, lang: Lang) -> String {
     match input.split_once('.') {
@@ -416,8 +473,8 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Resul
         FieldKind::Choice(_) if empty => Ok(Value::Null),
         FieldKind::Choice(options) => options
             .iter()
-            .find(|(value, _)| *value == text)
-            .map(|(value, _)| Value::String((*value).to_owned()))
+            .find(|value| **value == text)
+            .map(|value| Value::String((*value).to_owned()))
             .ok_or_else(|| lang.tf("form.listed", &[("label", label)])),
         FieldKind::Date => {
             if empty {
@@ -555,9 +612,9 @@ pub fn display(
             .as_i64()
             .map_or_else(|| number.to_string(), |id| choices.label(table, id, lang)),
         (Some(FieldKind::Choice(options)), Value::String(text)) => {
-            options.iter().find(|(v, _)| v == text).map_or_else(
+            options.iter().find(|v| **v == text).map_or_else(
                 || text.clone(),
-                |(value, label)| choice_label(value, label, lang).to_owned(),
+                |value| choice_label(value, lang).to_owned(),
             )
         }
         (Some(FieldKind::Published), Value::Bool(published)) => lang
@@ -616,6 +673,63 @@ pub fn display_brief(
         }
     }
     display(spec, column, value, choices, lang)
+}
+
+/// How a form input's raw value reads for a person (the conflict table): choices and
+/// references by their names, the parties by theirs, a translation mark as such.
+pub fn display_input(
+    spec: &EntitySpec,
+    input: &str,
+    value: &str,
+    choices: &Choices,
+    lang: Lang,
+) -> String {
+    if input == "parties" {
+        let names: Vec<String> = value
+            .split(',')
+            .filter_map(|id| id.parse::<i64>().ok())
+            .map(|id| choices.label(ReferenceTable::Organisations, id, lang))
+            .collect();
+        return if names.is_empty() {
+            lang.t("admin.none").to_owned()
+        } else {
+            names.join("; ")
+        };
+    }
+    if input.ends_with(".translated") {
+        return lang
+            .t(if value == "on" {
+                "admin.translation_short"
+            } else {
+                "admin.original_short"
+            })
+            .to_owned();
+    }
+    let kind = spec
+        .fields
+        .iter()
+        .find(|f| f.column == input)
+        .map(|f| f.kind);
+    match kind {
+        Some(FieldKind::Published) => lang
+            .t(if value == "on" {
+                "admin.published"
+            } else {
+                "admin.draft"
+            })
+            .to_owned(),
+        _ if value.is_empty() => "—".to_owned(),
+        Some(FieldKind::Reference(table)) => value
+            .parse::<i64>()
+            .map_or_else(|_| value.to_owned(), |id| choices.label(table, id, lang)),
+        Some(FieldKind::Choice(options)) => {
+            options.iter().find(|option| **option == value).map_or_else(
+                || value.to_owned(),
+                |option| choice_label(option, lang).to_owned(),
+            )
+        }
+        _ => value.to_owned(),
+    }
 }
 
 /// One field that differs between two versions of an entry.
@@ -739,9 +853,9 @@ pub fn field_views(
                 "select",
                 options
                     .iter()
-                    .map(|(v, label)| OptionView {
+                    .map(|v| OptionView {
                         value: (*v).to_owned(),
-                        label: choice_label(v, label, lang).to_owned(),
+                        label: choice_label(v, lang).to_owned(),
                         selected: *v == raw.get(field.column),
                     })
                     .collect(),

@@ -3,10 +3,16 @@
 mod auth;
 mod context;
 mod dashboard;
-mod entities;
+mod delete;
+mod edit;
+mod entry;
+mod extract;
 mod form;
+mod history;
+mod list;
+mod merge;
 pub mod session;
-mod spec;
+pub mod spec;
 mod translations;
 
 use axum::Router;
@@ -28,27 +34,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let protected = Router::new()
         .route("/admin", get(dashboard::show))
         .route("/admin/logout", post(auth::logout))
-        .route("/admin/{entity}", get(entities::index))
-        .route(
-            "/admin/{entity}/new",
-            get(entities::new).post(entities::create),
-        )
-        .route("/admin/{entity}/deleted", get(entities::deleted))
-        .route(
-            "/admin/{entity}/{id}",
-            get(entities::edit).post(entities::update),
-        )
+        .route("/admin/{entity}", get(list::index))
+        .route("/admin/{entity}/new", get(edit::new).post(edit::create))
+        .route("/admin/{entity}/deleted", get(delete::deleted))
+        .route("/admin/{entity}/{id}", get(edit::edit).post(edit::update))
         .route(
             "/admin/{entity}/{id}/delete",
-            get(entities::confirm_delete).post(entities::delete),
+            get(delete::confirm_delete).post(delete::delete),
         )
-        .route("/admin/{entity}/{id}/history", get(entities::history))
-        .route("/admin/{entity}/{id}/preview", get(entities::preview))
+        .route("/admin/{entity}/{id}/history", get(history::history))
+        .route("/admin/{entity}/{id}/preview", get(edit::preview))
         .route(
             "/admin/{entity}/{id}/revert/{history_id}",
-            post(entities::revert),
+            post(history::revert),
         )
-        .route("/admin/{entity}/{id}/restore", post(entities::restore))
+        .route("/admin/{entity}/{id}/restore", post(history::restore))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let open = Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
@@ -81,10 +81,19 @@ async fn require_admin(
 ) -> Response {
     match session::current_admin(&session, state.web.sessions.session_max_hours).await {
         Ok(Some(admin)) => {
-            let chosen = match crate::db::admins::language(&state.db, admin.id).await {
-                Ok(chosen) => chosen.as_deref().and_then(Lang::from_code),
+            // Every request re-reads the account: a removed admin's sessions end at once.
+            let standing = match crate::db::admins::standing(&state.db, admin.id).await {
+                Ok(Some(standing)) => standing,
+                Ok(None) => {
+                    tracing::warn!(admin = %admin.email, "session of a removed account ended");
+                    if let Err(error) = session::log_out(&session).await {
+                        return error.into_response();
+                    }
+                    return Redirect::to("/admin/login").into_response();
+                }
                 Err(error) => return AppError::from(error).into_response(),
             };
+            let chosen = standing.language.as_deref().and_then(Lang::from_code);
             request.extensions_mut().insert(CurrentAdmin(admin));
             match chosen {
                 Some(lang) => {

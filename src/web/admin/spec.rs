@@ -1,19 +1,25 @@
-//! What the admin knows about each editable entity: its table, its fields and how to list it.
-//! The generic handlers in `entities.rs` and the form logic in `form.rs` work from these.
+//! What the admin knows about each editable entity, declared once per entity: its table, its
+//! fields (column, kind, limits, hint, choices), how to list, filter and sort it, and its
+//! quirks. The SQL of the table (`db::entities::TableSql`), the form, the list, the history
+//! diffs and the navigation are all derived from this declaration; labels, hints and choice
+//! names come from the catalogues (`field.{column}`, `hint.*`, `entity.{key}`, `kind.*`, ...).
+//!
+//! Adding a field to an entity: a migration for the column, one `field(...)` line here, and
+//! its label (`field.{column}`) in the three catalogues.
 
-use crate::db::entities::{self, ReferenceTable, TableSql};
+use std::sync::OnceLock;
+
+use crate::db::entities::{ReferenceTable, TableSql};
 use crate::i18n::{AsLang, Lang};
 
 /// One editable entity.
 #[derive(Debug)]
 pub struct EntitySpec {
-    /// URL segment and history name (the table's name): `organisations`.
+    /// URL segment, table name, history name and catalogue stem: `organisations`.
     pub key: &'static str,
-    /// "organisation".
-    pub singular: &'static str,
-    /// "Organisations".
-    pub plural: &'static str,
-    pub sql: &'static TableSql,
+    /// The column that identifies a row (`id`; the forum's constant `history_id`).
+    pub key_column: &'static str,
+    /// Every editable column, as a form field.
     pub fields: &'static [Field],
     /// The column that names an entry in lists and headings.
     pub title: &'static str,
@@ -21,28 +27,53 @@ pub struct EntitySpec {
     pub public_prefix: Option<&'static str>,
     /// Columns a list can be narrowed by.
     pub filters: &'static [Filter],
-    /// Columns a list can be sorted by: (column, label); the first is the default.
-    pub sorts: &'static [(&'static str, &'static str)],
+    /// Columns a list can be sorted by; the first is the default.
+    pub sorts: &'static [&'static str],
     /// Agreements: an ordered list of party organisations is edited with the entry.
     pub has_parties: bool,
     /// The forum: one entry, never created or deleted.
     pub singleton: bool,
+    /// The table's statements, built from the fields at first use.
+    sql: OnceLock<TableSql>,
 }
 
 impl EntitySpec {
+    /// The table's statements (built once from the declared fields).
+    pub fn sql(&self) -> &TableSql {
+        self.sql.get_or_init(|| {
+            let columns: Vec<&str> = self.fields.iter().map(|f| f.column).collect();
+            TableSql::new(self.key, self.key_column, &columns)
+        })
+    }
+
+    /// The columns a list's search looks in: the texts, names and addresses people type.
+    pub fn searched_columns(&self) -> Vec<&'static str> {
+        self.fields
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::Localized
+                        | FieldKind::LocalizedLong
+                        | FieldKind::Text
+                        | FieldKind::Slug
+                        | FieldKind::Url
+                )
+            })
+            .map(|f| f.column)
+            .collect()
+    }
+
     /// The entity's name in `lang`, for headings and the menu ("Organisations").
     pub fn plural_in(&self, lang: impl AsLang) -> &'static str {
-        let lang = lang.as_lang();
-        lang.t_opt(&format!("entity.{}", self.key))
-            .unwrap_or(self.plural)
+        lang.as_lang().t(&format!("entity.{}", self.key))
     }
 
     /// One entry's kind in `lang`, for sentences ("organisation").
     pub fn singular_in(&self, lang: impl AsLang) -> &'static str {
         let lang = lang.as_lang();
         lang.t_opt(&format!("entity.{}.one", self.key))
-            .or_else(|| lang.t_opt(&format!("entity.{}", self.key)))
-            .unwrap_or(self.singular)
+            .unwrap_or_else(|| self.plural_in(lang))
     }
 
     /// Whether entries can be held back as drafts.
@@ -54,12 +85,8 @@ impl EntitySpec {
 
     /// The label of a column in `lang`, for diffs and conflicts.
     pub fn label_of(&self, column: &str, lang: Lang) -> String {
-        match self.fields.iter().find(|f| f.column == column) {
-            Some(field) => field.label_in(lang).to_owned(),
-            None => lang
-                .t_opt(&format!("field.{column}"))
-                .map_or_else(|| column.replace('_', " "), str::to_owned),
-        }
+        lang.t_opt(&format!("field.{column}"))
+            .map_or_else(|| column.replace('_', " "), str::to_owned)
     }
 }
 
@@ -67,12 +94,12 @@ impl EntitySpec {
 #[derive(Debug)]
 pub struct Field {
     pub column: &'static str,
-    pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
     /// Longest accepted value, in characters.
     pub max_chars: usize,
-    pub hint: &'static str,
+    /// The catalogue key of the hint shown under the label, if any.
+    pub hint: Option<&'static str>,
     /// The catalogue key of what an empty value means, when it means more than "none"
     /// (an organisation's kind: unknown, the source does not say).
     pub empty_means: Option<&'static str>,
@@ -81,8 +108,7 @@ pub struct Field {
 impl Field {
     /// The field's label in `lang`.
     pub fn label_in(&self, lang: Lang) -> &'static str {
-        lang.t_opt(&format!("field.{}", self.column))
-            .unwrap_or(self.label)
+        lang.t(&format!("field.{}", self.column))
     }
 
     /// The label of a select's empty choice in `lang`.
@@ -96,30 +122,21 @@ impl Field {
 
     /// The field's hint in `lang` (empty when it has none).
     pub fn hint_in(&self, lang: Lang) -> &'static str {
-        match self.hint_key() {
-            Some(key) => lang.t_opt(&key).unwrap_or(self.hint),
-            None => "",
-        }
+        self.hint.map_or("", |key| lang.t(key))
     }
 
-    /// The catalogue key of the field's hint, if it has one.
-    fn hint_key(&self) -> Option<String> {
-        if self.hint.is_empty() {
-            return None;
-        }
-        Some(match (self.column, self.kind) {
-            ("kind", FieldKind::Localized) => "hint.agreement_kind".to_owned(),
-            (column, _) => format!("hint.{column}"),
-        })
+    /// Whether the field holds a text in every language (`localized_text`).
+    pub fn is_localized(&self) -> bool {
+        matches!(self.kind, FieldKind::Localized | FieldKind::LocalizedLong)
     }
 }
 
 /// The label of a fixed choice (`company`, `direct`, `PK`, ...) in `lang`.
-pub fn choice_label(value: &str, english: &'static str, lang: Lang) -> &'static str {
+pub fn choice_label(value: &'static str, lang: Lang) -> &'static str {
     ["quote_kind", "kind", "country"]
         .iter()
         .find_map(|prefix| lang.t_opt(&format!("{prefix}.{value}")))
-        .unwrap_or(english)
+        .unwrap_or(value)
 }
 
 /// How a field is entered and stored.
@@ -137,8 +154,8 @@ pub enum FieldKind {
     Url,
     /// An ISO 3166 two-letter code.
     Country,
-    /// One of fixed values: (stored value, label).
-    Choice(&'static [(&'static str, &'static str)]),
+    /// One of fixed stored values (named by [`choice_label`]).
+    Choice(&'static [&'static str]),
     /// A calendar date.
     Date,
     /// Whether visitors see the entry.
@@ -159,25 +176,18 @@ pub struct Filter {
 /// Where a filter's choices come from.
 #[derive(Debug, Clone, Copy)]
 pub enum FilterKind {
-    Choice(&'static [(&'static str, &'static str)]),
+    Choice(&'static [&'static str]),
     Reference(ReferenceTable),
     Published,
 }
 
-const fn field(
-    column: &'static str,
-    label: &'static str,
-    kind: FieldKind,
-    required: bool,
-    max_chars: usize,
-) -> Field {
+const fn field(column: &'static str, kind: FieldKind, required: bool, max_chars: usize) -> Field {
     Field {
         column,
-        label,
         kind,
         required,
         max_chars,
-        hint: "",
+        hint: None,
         empty_means: None,
     }
 }
@@ -188,32 +198,96 @@ const fn empty_means(mut field: Field, key: &'static str) -> Field {
     field
 }
 
-const fn hinted(mut field: Field, hint: &'static str) -> Field {
-    field.hint = hint;
+/// A field with the hint the catalogue's `key` holds.
+const fn hinted(mut field: Field, key: &'static str) -> Field {
+    field.hint = Some(key);
     field
 }
 
-const SLUG_HINT: &str =
-    "Part of the page address: lower-case letters, digits and single hyphens, e.g. moin-ul-haque.";
-const PUBLISHED_HINT: &str = "Unticked, the entry is a draft: visitors do not see it.";
+const fn slug() -> Field {
+    hinted(field("slug", FieldKind::Slug, true, 80), "hint.slug")
+}
+
+const fn published() -> Field {
+    hinted(
+        field("published", FieldKind::Published, false, 0),
+        "hint.published",
+    )
+}
+
+const fn position() -> Field {
+    hinted(
+        field("position", FieldKind::Position, false, 6),
+        "hint.position",
+    )
+}
+
+const fn entity(
+    key: &'static str,
+    fields: &'static [Field],
+    title: &'static str,
+    sorts: &'static [&'static str],
+) -> EntitySpec {
+    EntitySpec {
+        key,
+        key_column: "id",
+        fields,
+        title,
+        public_prefix: None,
+        filters: &[],
+        sorts,
+        has_parties: false,
+        singleton: false,
+        sql: OnceLock::new(),
+    }
+}
+
+impl EntitySpec {
+    /// Its entries have public pages at `prefix` + slug.
+    const fn public_at(mut self, prefix: &'static str) -> Self {
+        self.public_prefix = Some(prefix);
+        self
+    }
+
+    /// Its lists can be narrowed by `filters`.
+    const fn filtered_by(mut self, filters: &'static [Filter]) -> Self {
+        self.filters = filters;
+        self
+    }
+
+    /// An agreement: its ordered parties are edited with it.
+    const fn with_parties(mut self) -> Self {
+        self.has_parties = true;
+        self
+    }
+
+    /// The forum: one entry, keyed by `key_column`, never created or deleted.
+    const fn single(mut self, key_column: &'static str) -> Self {
+        self.key_column = key_column;
+        self.singleton = true;
+        self
+    }
+}
 
 /// The kinds of organisation the database allows.
-pub const ORGANISATION_KINDS: &[(&str, &str)] = &[
-    ("embassy", "Embassy"),
-    ("government_authority", "Government authority"),
-    ("company", "Company"),
-    ("association", "Association"),
-    ("research_centre", "Research centre"),
-    ("other", "Other"),
+pub const ORGANISATION_KINDS: &[&str] = &[
+    "embassy",
+    "government_authority",
+    "company",
+    "association",
+    "research_centre",
+    "other",
 ];
 
-const QUOTE_KINDS: &[(&str, &str)] = &[
-    ("direct", "Direct quote (the speaker's own words)"),
-    (
-        "reported",
-        "Reported (the source's account of what was said)",
-    ),
-];
+const QUOTE_KINDS: &[&str] = &["direct", "reported"];
+
+/// Each entity's table and its editable columns, as declared (for a test against the schema).
+pub fn declared_columns() -> Vec<(&'static str, Vec<&'static str>)> {
+    ENTITIES
+        .iter()
+        .map(|spec| (spec.key, spec.fields.iter().map(|f| f.column).collect()))
+        .collect()
+}
 
 /// Every editable entity, in the admin's menu order.
 pub static ENTITIES: &[&EntitySpec] = &[
@@ -231,337 +305,196 @@ pub fn find(key: &str) -> Option<&'static EntitySpec> {
     ENTITIES.iter().copied().find(|spec| spec.key == key)
 }
 
-static FORUM: EntitySpec = EntitySpec {
-    key: "forum",
-    singular: "forum",
-    plural: "Forum",
-    sql: &entities::FORUM,
-    fields: &[
-        field("title", "Title", FieldKind::Localized, true, 300),
-        field("subtitle", "Subtitle", FieldKind::Localized, false, 300),
-        field("held_on", "Held on", FieldKind::Date, true, 10),
-        field("city", "City", FieldKind::Localized, true, 100),
-        field("summary", "Summary", FieldKind::LocalizedLong, false, 4000),
-        field("fair_name", "Host fair", FieldKind::Localized, true, 300),
-        field(
-            "fair_short_name",
-            "Host fair short name",
-            FieldKind::Text,
-            false,
-            40,
-        ),
-        field(
-            "fair_starts_on",
-            "Host fair starts on",
-            FieldKind::Date,
-            false,
-            10,
-        ),
-        field(
-            "fair_ends_on",
-            "Host fair ends on",
-            FieldKind::Date,
-            false,
-            10,
-        ),
+static FORUM: EntitySpec = entity(
+    "forum",
+    &[
+        field("title", FieldKind::Localized, true, 300),
+        field("subtitle", FieldKind::Localized, false, 300),
+        field("held_on", FieldKind::Date, true, 10),
+        field("city", FieldKind::Localized, true, 100),
+        field("summary", FieldKind::LocalizedLong, false, 4000),
+        field("fair_name", FieldKind::Localized, true, 300),
+        field("fair_short_name", FieldKind::Text, false, 40),
+        field("fair_starts_on", FieldKind::Date, false, 10),
+        field("fair_ends_on", FieldKind::Date, false, 10),
     ],
-    title: "title",
-    public_prefix: None,
-    filters: &[],
-    sorts: &[("title", "Title")],
-    has_parties: false,
-    singleton: true,
-};
+    "title",
+    &["title"],
+)
+.single("history_id");
 
-static ORGANISATIONS: EntitySpec = EntitySpec {
-    key: "organisations",
-    singular: "organisation",
-    plural: "Organisations",
-    sql: &entities::ORGANISATIONS,
-    fields: &[
-        field("name", "Name", FieldKind::Localized, true, 300),
+static ORGANISATIONS: EntitySpec = entity(
+    "organisations",
+    &[
+        field("name", FieldKind::Localized, true, 300),
         hinted(
-            field(
-                "short_name",
-                "Short name or acronym",
-                FieldKind::Text,
-                false,
-                40,
-            ),
-            "Shown after the name, e.g. NLC.",
+            field("short_name", FieldKind::Text, false, 40),
+            "hint.short_name",
         ),
-        hinted(field("slug", "Slug", FieldKind::Slug, true, 80), SLUG_HINT),
+        slug(),
         hinted(
-            field("country", "Country", FieldKind::Country, false, 2),
-            "Two-letter ISO code: PK for Pakistan, CN for China.",
+            field("country", FieldKind::Country, false, 2),
+            "hint.country",
         ),
         empty_means(
-            field(
-                "kind",
-                "Kind",
-                FieldKind::Choice(ORGANISATION_KINDS),
-                false,
-                40,
-            ),
+            field("kind", FieldKind::Choice(ORGANISATION_KINDS), false, 40),
             "admin.kind_unknown",
         ),
-        field(
-            "description",
-            "Description",
-            FieldKind::LocalizedLong,
-            false,
-            4000,
-        ),
-        field("website", "Website", FieldKind::Url, false, 2000),
-        hinted(
-            field("published", "Published", FieldKind::Published, false, 0),
-            PUBLISHED_HINT,
-        ),
+        field("description", FieldKind::LocalizedLong, false, 4000),
+        field("website", FieldKind::Url, false, 2000),
+        published(),
     ],
-    title: "name",
-    public_prefix: Some("/organisations/"),
-    filters: &[
-        Filter {
-            column: "kind",
-            kind: FilterKind::Choice(ORGANISATION_KINDS),
-        },
-        Filter {
-            column: "country",
-            kind: FilterKind::Choice(&[("PK", "Pakistan"), ("CN", "China")]),
-        },
-        Filter {
-            column: "published",
-            kind: FilterKind::Published,
-        },
-    ],
-    sorts: &[
-        ("name", "Name"),
-        ("country", "Country"),
-        ("kind", "Kind"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: false,
-    singleton: false,
-};
+    "name",
+    &["name", "country", "kind", "updated_at"],
+)
+.public_at("/organisations/")
+.filtered_by(&[
+    Filter {
+        column: "kind",
+        kind: FilterKind::Choice(ORGANISATION_KINDS),
+    },
+    Filter {
+        column: "country",
+        kind: FilterKind::Choice(&["PK", "CN"]),
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+]);
 
-static PEOPLE: EntitySpec = EntitySpec {
-    key: "people",
-    singular: "person",
-    plural: "People",
-    sql: &entities::PEOPLE,
-    fields: &[
-        field("name", "Name", FieldKind::Localized, true, 200),
-        hinted(field("slug", "Slug", FieldKind::Slug, true, 80), SLUG_HINT),
-        field("role", "Role", FieldKind::Localized, false, 300),
+static PEOPLE: EntitySpec = entity(
+    "people",
+    &[
+        field("name", FieldKind::Localized, true, 200),
+        slug(),
+        field("role", FieldKind::Localized, false, 300),
         field(
             "organisation_id",
-            "Organisation",
             FieldKind::Reference(ReferenceTable::Organisations),
             false,
             20,
         ),
-        field("bio", "Biography", FieldKind::LocalizedLong, false, 4000),
-        field("photo_url", "Photo address", FieldKind::Url, false, 2000),
-        hinted(
-            field("position", "Order", FieldKind::Position, false, 6),
-            "Lists show lower numbers first.",
-        ),
-        hinted(
-            field("published", "Published", FieldKind::Published, false, 0),
-            PUBLISHED_HINT,
-        ),
+        field("bio", FieldKind::LocalizedLong, false, 4000),
+        field("photo_url", FieldKind::Url, false, 2000),
+        position(),
+        published(),
     ],
-    title: "name",
-    public_prefix: Some("/speakers/"),
-    filters: &[
-        Filter {
-            column: "organisation_id",
-            kind: FilterKind::Reference(ReferenceTable::Organisations),
-        },
-        Filter {
-            column: "published",
-            kind: FilterKind::Published,
-        },
-    ],
-    sorts: &[
-        ("position", "Order"),
-        ("name", "Name"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: false,
-    singleton: false,
-};
+    "name",
+    &["position", "name", "updated_at"],
+)
+.public_at("/speakers/")
+.filtered_by(&[
+    Filter {
+        column: "organisation_id",
+        kind: FilterKind::Reference(ReferenceTable::Organisations),
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+]);
 
-static QUOTES: EntitySpec = EntitySpec {
-    key: "quotes",
-    singular: "quote",
-    plural: "Quotes",
-    sql: &entities::QUOTES,
-    fields: &[
+static QUOTES: EntitySpec = entity(
+    "quotes",
+    &[
         field(
             "person_id",
-            "Speaker",
             FieldKind::Reference(ReferenceTable::People),
             true,
             20,
         ),
         hinted(
-            field("body", "Text", FieldKind::LocalizedLong, true, 8000),
-            "Word for word as the source gives it. Separate paragraphs with a blank line.",
+            field("body", FieldKind::LocalizedLong, true, 8000),
+            "hint.body",
         ),
-        field("kind", "Kind", FieldKind::Choice(QUOTE_KINDS), true, 20),
-        hinted(
-            field("position", "Order", FieldKind::Position, false, 6),
-            "The speaker's page shows lower numbers first.",
-        ),
+        field("kind", FieldKind::Choice(QUOTE_KINDS), true, 20),
+        position(),
     ],
-    title: "body",
-    public_prefix: None,
-    filters: &[Filter {
-        column: "person_id",
-        kind: FilterKind::Reference(ReferenceTable::People),
-    }],
-    sorts: &[
-        ("person_id", "Speaker"),
-        ("position", "Order"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: false,
-    singleton: false,
-};
+    "body",
+    &["person_id", "position", "updated_at"],
+)
+.filtered_by(&[Filter {
+    column: "person_id",
+    kind: FilterKind::Reference(ReferenceTable::People),
+}]);
 
-static AGREEMENTS: EntitySpec = EntitySpec {
-    key: "agreements",
-    singular: "agreement",
-    plural: "Agreements",
-    sql: &entities::AGREEMENTS,
-    fields: &[
-        field("title", "Title", FieldKind::Localized, true, 400),
-        hinted(field("slug", "Slug", FieldKind::Slug, true, 80), SLUG_HINT),
+static AGREEMENTS: EntitySpec = entity(
+    "agreements",
+    &[
+        field("title", FieldKind::Localized, true, 400),
+        slug(),
         hinted(
-            field("kind", "Kind", FieldKind::Localized, true, 200),
-            "E.g. Strategic Cooperation Agreement, Memorandum of Understanding.",
+            field("kind", FieldKind::Localized, true, 200),
+            "hint.agreement_kind",
         ),
-        field("signed_on", "Signed on", FieldKind::Date, false, 10),
-        field(
-            "description",
-            "Description",
-            FieldKind::LocalizedLong,
-            false,
-            4000,
-        ),
-        field(
-            "establishes",
-            "Establishes",
-            FieldKind::Localized,
-            false,
-            400,
-        ),
+        field("signed_on", FieldKind::Date, false, 10),
+        field("description", FieldKind::LocalizedLong, false, 4000),
+        field("establishes", FieldKind::Localized, false, 400),
         field(
             "announced_by_id",
-            "Announced by",
             FieldKind::Reference(ReferenceTable::People),
             false,
             20,
         ),
-        field("position", "Order", FieldKind::Position, false, 6),
-        hinted(
-            field("published", "Published", FieldKind::Published, false, 0),
-            PUBLISHED_HINT,
-        ),
+        position(),
+        published(),
     ],
-    title: "title",
-    public_prefix: Some("/agreements/"),
-    filters: &[Filter {
-        column: "published",
-        kind: FilterKind::Published,
-    }],
-    sorts: &[
-        ("position", "Order"),
-        ("title", "Title"),
-        ("signed_on", "Signed on"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: true,
-    singleton: false,
-};
+    "title",
+    &["position", "title", "signed_on", "updated_at"],
+)
+.public_at("/agreements/")
+.filtered_by(&[Filter {
+    column: "published",
+    kind: FilterKind::Published,
+}])
+.with_parties();
 
-static BOOTHS: EntitySpec = EntitySpec {
-    key: "booths",
-    singular: "booth",
-    plural: "Booths",
-    sql: &entities::BOOTHS,
-    fields: &[
+static BOOTHS: EntitySpec = entity(
+    "booths",
+    &[
         field(
             "organisation_id",
-            "Organisation",
             FieldKind::Reference(ReferenceTable::Organisations),
             true,
             20,
         ),
-        hinted(field("slug", "Slug", FieldKind::Slug, true, 80), SLUG_HINT),
+        slug(),
         hinted(
-            field("booth_label", "Booth number", FieldKind::Text, false, 40),
-            "Leave empty until the fair announces it.",
+            field("booth_label", FieldKind::Text, false, 40),
+            "hint.booth_label",
         ),
-        field("hall", "Hall", FieldKind::Text, false, 40),
-        field("note", "Note", FieldKind::LocalizedLong, false, 2000),
-        field("position", "Order", FieldKind::Position, false, 6),
-        hinted(
-            field("published", "Published", FieldKind::Published, false, 0),
-            PUBLISHED_HINT,
-        ),
+        field("hall", FieldKind::Text, false, 40),
+        field("note", FieldKind::LocalizedLong, false, 2000),
+        position(),
+        published(),
     ],
-    title: "slug",
-    public_prefix: Some("/exhibitors/"),
-    filters: &[Filter {
-        column: "published",
-        kind: FilterKind::Published,
-    }],
-    sorts: &[
-        ("position", "Order"),
-        ("slug", "Slug"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: false,
-    singleton: false,
-};
+    "slug",
+    &["position", "slug", "updated_at"],
+)
+.public_at("/exhibitors/")
+.filtered_by(&[Filter {
+    column: "published",
+    kind: FilterKind::Published,
+}]);
 
-static INITIATIVES: EntitySpec = EntitySpec {
-    key: "initiatives",
-    singular: "initiative",
-    plural: "Initiatives",
-    sql: &entities::INITIATIVES,
-    fields: &[
-        field("name", "Name", FieldKind::Localized, true, 300),
-        hinted(field("slug", "Slug", FieldKind::Slug, true, 80), SLUG_HINT),
-        field(
-            "description",
-            "Description",
-            FieldKind::LocalizedLong,
-            false,
-            4000,
-        ),
+static INITIATIVES: EntitySpec = entity(
+    "initiatives",
+    &[
+        field("name", FieldKind::Localized, true, 300),
+        slug(),
+        field("description", FieldKind::LocalizedLong, false, 4000),
         field(
             "mentioned_by_id",
-            "Mentioned by",
             FieldKind::Reference(ReferenceTable::People),
             false,
             20,
         ),
-        field("position", "Order", FieldKind::Position, false, 6),
+        position(),
     ],
-    title: "name",
-    public_prefix: None,
-    filters: &[],
-    sorts: &[
-        ("position", "Order"),
-        ("name", "Name"),
-        ("updated_at", "Last changed"),
-    ],
-    has_parties: false,
-    singleton: false,
-};
+    "name",
+    &["position", "name", "updated_at"],
+);
 
 #[cfg(test)]
 mod tests {
@@ -579,24 +512,32 @@ mod tests {
                 for field in spec.fields {
                     assert!(
                         lang.t_opt(&format!("field.{}", field.column)).is_some(),
-                        "{}",
+                        "{lang}: no label for {}",
                         field.column
                     );
-                    if let Some(key) = field.hint_key() {
-                        assert!(lang.t_opt(&key).is_some(), "{lang}: no {key}");
-                    }
-                    if let Some(key) = field.empty_means {
+                    for key in field.hint.iter().chain(&field.empty_means) {
                         assert!(lang.t_opt(key).is_some(), "{lang}: no {key}");
                     }
                     if let FieldKind::Choice(options) = field.kind {
-                        for (value, english) in options {
-                            let label = choice_label(value, english, lang);
-                            assert!(
-                                lang == Lang::En || label != *english,
+                        for value in options {
+                            assert_ne!(
+                                choice_label(value, lang),
+                                *value,
                                 "{lang}: no label for {value}"
                             );
                         }
                     }
+                }
+                for column in spec
+                    .sorts
+                    .iter()
+                    .chain(spec.filters.iter().map(|f| &f.column))
+                {
+                    assert!(
+                        *column == "updated_at" || spec.fields.iter().any(|f| f.column == *column),
+                        "{}: {column} is sorted or filtered by but is no field",
+                        spec.key
+                    );
                 }
             }
         }
