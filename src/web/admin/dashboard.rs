@@ -157,18 +157,11 @@ pub async fn show(
                 .as_ref()
                 .or(entry.before.as_ref())
                 .and_then(Value::as_object)?;
-            let title = form::display_brief(
-                spec,
-                spec.title,
-                row.get(spec.title),
-                &Choices::default(),
-                Locale::current().lang,
-            );
             Some(ChangeView {
                 entity: spec.key,
                 singular: spec.singular_in(lang),
                 entity_id: entry.entity_id,
-                title: title.chars().take(80).collect(),
+                title: super::entry::title_of(spec, row),
                 action: super::entry::action_label(&entry.action).to_owned(),
                 by: super::entry::author_label(entry.admin_email),
                 at: lang.date_time(entry.at),

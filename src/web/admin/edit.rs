@@ -290,20 +290,19 @@ pub async fn update(
         }
     }
 
+    // The editor's input, refused: the form again with it and the errors.
+    let refused = |errors| FormState {
+        spec,
+        id: Some(id),
+        version,
+        row: Some(&current),
+        raw: &raw,
+        errors,
+        choices: &choices,
+    };
     let parsed = match form::parse(spec, &raw, &choices, lang) {
         Ok(parsed) => parsed,
-        Err(errors) => {
-            let state = FormState {
-                spec,
-                id: Some(id),
-                version,
-                row: Some(&current),
-                raw: &raw,
-                errors,
-                choices: &choices,
-            };
-            return state.invalid(&frame).await;
-        }
+        Err(errors) => return refused(errors).invalid(&frame).await,
     };
     let yours = RawValues::from_parsed(spec, &parsed);
     if version == version_of(&current) {
@@ -318,18 +317,7 @@ pub async fn update(
                 )
                 .await
             }
-            Saved::Refused(errors) => {
-                let state = FormState {
-                    spec,
-                    id: Some(id),
-                    version,
-                    row: Some(&current),
-                    raw: &raw,
-                    errors,
-                    choices: &choices,
-                };
-                state.invalid(&frame).await
-            }
+            Saved::Refused(errors) => refused(errors).invalid(&frame).await,
         };
     }
     merge_and_save(
@@ -416,36 +404,24 @@ async fn merge_and_save(
         if !merged.conflicts.is_empty() {
             return conflict_page(conn, frame, spec, id, base, &theirs, merged, choices).await;
         }
+        // The merged values, refused: the form again with them (against theirs) and the errors.
+        let refused = |errors| FormState {
+            spec,
+            id: Some(id),
+            version: version_of(&theirs),
+            row: Some(&theirs),
+            raw: &merged.values,
+            errors,
+            choices,
+        };
         let parsed = match form::parse(spec, &merged.values, choices, lang) {
             Ok(parsed) => parsed,
-            Err(errors) => {
-                let state = FormState {
-                    spec,
-                    id: Some(id),
-                    version: version_of(&theirs),
-                    row: Some(&theirs),
-                    raw: &merged.values,
-                    errors,
-                    choices,
-                };
-                return state.invalid(frame).await;
-            }
+            Err(errors) => return refused(errors).invalid(frame).await,
         };
         match try_save(state, frame, spec, id, version_of(&theirs), &parsed).await? {
             Saved::Yes => return saved(frame, spec, id, &merged.kept_theirs).await,
             Saved::Stale => continue,
-            Saved::Refused(errors) => {
-                let state = FormState {
-                    spec,
-                    id: Some(id),
-                    version: version_of(&theirs),
-                    row: Some(&theirs),
-                    raw: &merged.values,
-                    errors,
-                    choices,
-                };
-                return state.invalid(frame).await;
-            }
+            Saved::Refused(errors) => return refused(errors).invalid(frame).await,
         }
     }
     Err(AppError::BadRequest(lang.tf(
