@@ -1,15 +1,17 @@
-//! Fonts: every Urdu letter is drawn from a font that has it, on a first visit too.
+//! Fonts: every Urdu letter, and every Chinese character, is drawn from a font that has it,
+//! on a first visit too.
 //!
-//! On a machine without an Urdu font of its own — this one: `fc-list :lang=ur` lists nothing,
-//! and DejaVu, the fallback, lacks ہ and ے — only the served Noto Nastaliq Urdu has the letters.
-//! Chromium itself says which fonts it drew a node's text with (`CSS.getPlatformFontsForNode`,
-//! through chromedriver's DevTools door), so the tests check:
+//! On a machine without Urdu or CJK fonts of its own — this one: `fc-list :lang=ur` and
+//! `fc-list :lang=zh-cn` list nothing, and DejaVu, the fallback, lacks ہ, ے and every Han
+//! character — only the served Noto Nastaliq Urdu and Noto Sans SC have them. Chromium itself
+//! says which fonts it drew a node's text with (`CSS.getPlatformFontsForNode`, through
+//! chromedriver's DevTools door), so the tests check, for Urdu and for Chinese pages:
 //!
-//! - while the face is on its way (the test server holds it back), no Arabic-script text is
-//!   drawn at all: a face that swapped in a fallback would draw it with letters missing;
+//! - while the fonts are on their way (the test server holds them back), none of the script's
+//!   text is drawn at all: a face that swapped in a fallback would draw letters missing or boxes;
 //! - on a slow first visit (1.6 Mbit/s, 150 ms, no cache), once the fonts are in, every run of
-//!   Arabic-script text is drawn from a font that has Urdu's letters: the served face or one
-//!   that `fc-list :lang=ur` names;
+//!   the script's text is drawn from a font that has its characters: the served one, or one
+//!   that `fc-list :lang=…` names;
 //! - Urdu pages preload the face their stylesheet uses (fetched once), other pages nothing;
 //! - Chinese and Urdu text gets no faux bold.
 //!
@@ -36,8 +38,42 @@ use crate::helpers::{Page, TestApp, seeded_database};
 /// The Urdu face every Urdu page preloads: Urdu's letters, cut from Noto Nastaliq Urdu.
 const URDU_FACE: &str = "/static/fonts/noto-nastaliq-urdu/noto-nastaliq-urdu-400-urdu.woff2";
 
-/// The family name the served faces give themselves.
-const SERVED_FAMILY: &str = "Noto Nastaliq Urdu";
+/// A script whose text must be drawn from fonts that have its characters.
+struct Script {
+    name: &'static str,
+    /// Its characters, as the inside of a JavaScript regular expression's `[…]`.
+    characters: &'static str,
+    /// The family of the served web font in the stylesheets.
+    served_family: &'static str,
+    /// The family names its files give themselves.
+    served_names: &'static [&'static str],
+    /// Its language for fontconfig (`fc-list :lang=…`).
+    fontconfig_lang: &'static str,
+    /// The font files let through while the others are held back, to see the text wait for
+    /// those: none for the Nastaliq, the commonest part for Noto Sans SC (another part's
+    /// late arrival is what a visitor meets: boxes from the parts in, if it did not wait).
+    arrives_first: Option<&'static str>,
+}
+
+const ARABIC: Script = Script {
+    name: "Arabic-script",
+    characters: r"\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF",
+    served_family: "Noto Nastaliq Urdu",
+    served_names: &["Noto Nastaliq Urdu"],
+    fontconfig_lang: "ur",
+    arrives_first: None,
+};
+
+/// Han characters with CJK punctuation and full-width forms.
+const HAN: Script = Script {
+    name: "Han",
+    characters: r"\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF",
+    served_family: "Noto Sans SC",
+    // The @fontsource files are its regular instance under the variable font's first name.
+    served_names: &["Noto Sans SC", "Noto Sans SC Thin"],
+    fontconfig_lang: "zh-cn",
+    arrives_first: Some("/noto-sans-sc-119-400-normal.woff2"),
+};
 
 /// Urdu pages of each kind: the home page, a person, a list with a filter form, "not found".
 const URDU_PAGES: [&str; 4] = [
@@ -47,13 +83,23 @@ const URDU_PAGES: [&str; 4] = [
     "/ur/agreements/nothing",
 ];
 
-/// Wraps each run of Arabic-script text on the page (words and the spaces between them) in a
-/// `<span data-font-probe>`, and marks each `<select>` whose shown option is such text (the
-/// browser draws it inside the select); drops marks from what is not drawn at all (options
-/// in a closed list). Returns the marked texts in document order. Wrapping changes no style,
-/// so no font choice: it only gives the DevTools a node for each run.
-const MARK_ARABIC_TEXT: &str = r#"
-const run = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?:[\s\u200C-\u200F]+[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*/g;
+/// Chinese pages: the home page and a list with a filter form.
+const CHINESE_PAGES: [&str; 2] = ["/zh", "/zh/organisations"];
+
+impl Script {
+    /// JavaScript that wraps each run of the script's text on the page (words and the spaces
+    /// between them) in a `<span data-font-probe>`, and marks each `<select>` whose shown
+    /// option has such text (the browser draws it inside the select); drops the marks from
+    /// what is not drawn at all (options of a closed list). Returns the marked texts in
+    /// document order. Wrapping changes no style, so no font choice: it only gives the
+    /// DevTools a node for each run.
+    fn mark_text(&self) -> String {
+        let run = format!(
+            "/[{c}]+(?:[\\s\\u200C-\\u200F]+[{c}]+)*/g",
+            c = self.characters
+        );
+        r#"
+const run = RUN;
 if (!document.body.dataset.fontProbes) {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const texts = [];
@@ -86,58 +132,77 @@ if (!document.body.dataset.fontProbes) {
 }
 return [...document.querySelectorAll('[data-font-probe]')].map(probe =>
   probe.localName === 'select' ? probe.selectedOptions[0].textContent.trim() : probe.textContent);
-"#;
+"#
+        .replace("RUN", &run)
+    }
 
-/// Makes all text transparent but the marked Arabic-script runs, which are black, or
-/// transparent too when `arguments[0]` is true; `null` removes the sheet again.
-const PAINT_ONLY_ARABIC_TEXT: &str = r#"
-const hide = arguments[0];
-if (hide === null) { document.adoptedStyleSheets = []; return; }
+    /// JavaScript: where the served font stands now, `[ms since the page was asked for,
+    /// whether a face of it is on its way]`.
+    fn served_font_state(&self) -> String {
+        format!(
+            "return [performance.now(),
+                     [...document.fonts].some(f => f.family.replace(/\"/g, '') === '{}'
+                                                   && f.status === 'loading')];",
+            self.served_family
+        )
+    }
+
+    /// The families that have the script's characters here: the served one and the
+    /// machine's own.
+    fn families(&self) -> BTreeSet<String> {
+        let mut families: BTreeSet<String> = self
+            .served_names
+            .iter()
+            .map(|name| name.to_string())
+            .collect();
+        // fc-list prints each font's family names, comma-separated; nothing where none has it.
+        if let Ok(output) = std::process::Command::new("fc-list")
+            .args([&format!(":lang={}", self.fontconfig_lang), "family"])
+            .output()
+        {
+            for line in String::from_utf8_lossy(&output.stdout).lines() {
+                families.extend(
+                    line.split(',')
+                        .map(|family| family.replace('\\', "").trim().to_owned())
+                        .filter(|family| !family.is_empty()),
+                );
+            }
+        }
+        families
+    }
+}
+
+/// Makes all text transparent, without underlines (drawn even while text waits for its font)
+/// or the arrows of selects (drawn in the text's colour), but that at the selector
+/// `arguments[1]`, which is black, or transparent too when
+/// `arguments[0]` is true; `null` removes the sheet again. Returns once the change is on
+/// screen (two animation frames later).
+const PAINT_ONLY_MARKED_TEXT: &str = r#"
+const [hide, selector, done] = arguments;
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
-  body * { color: transparent !important; text-decoration-color: transparent !important;
+  body * { color: transparent !important; text-decoration: none !important;
            text-shadow: none !important; caret-color: transparent !important; }
-  body [data-font-probe] { color: ${hide ? 'transparent' : '#000'} !important; }`);
-document.adoptedStyleSheets = [sheet];
+  body select { appearance: none !important; }
+  body ${selector} { color: ${hide ? 'transparent' : '#000'} !important; }`);
+document.adoptedStyleSheets = hide === null ? [] : [sheet];
+requestAnimationFrame(() => requestAnimationFrame(() => done()));
 "#;
-
-/// Where the served Nastaliq stands now: `[ms since the page was asked for, loading]`.
-const URDU_FACE_STATE: &str = r#"
-return [performance.now(),
-        [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Nastaliq Urdu'
-                                      && f.status === 'loading')];
-"#;
-
-/// The families that have Urdu's letters here: the served one and the machine's own.
-fn families_with_urdu_letters() -> BTreeSet<String> {
-    let mut families = BTreeSet::from([SERVED_FAMILY.to_owned()]);
-    // fc-list prints each font's family names, comma-separated; none at all where it lacks.
-    if let Ok(output) = std::process::Command::new("fc-list")
-        .args([":lang=ur", "family"])
-        .output()
-    {
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            families.extend(
-                line.split(',')
-                    .map(|family| family.replace('\\', "").trim().to_owned())
-                    .filter(|family| !family.is_empty()),
-            );
-        }
-    }
-    families
-}
 
 /// A portal whose font files can be held back: a request for a `.woff2` waits until released.
 struct Site {
+    /// What it serves, for naming screenshots: "as-served", or the change made.
+    label: &'static str,
     addr: std::net::SocketAddr,
-    fonts_flow: watch::Sender<bool>,
+    /// Which font files may be sent: all, or those whose path contains the string.
+    fonts_flow: watch::Sender<Option<&'static str>>,
     /// A changed copy of `static/`, when serving one.
     _static_copy: Option<tempfile::TempDir>,
 }
 
 impl Site {
     /// The portal over a fresh seeded database, serving `static_copy` or the real `static/`.
-    async fn start(static_copy: Option<tempfile::TempDir>) -> Self {
+    async fn start(label: &'static str, static_copy: Option<tempfile::TempDir>) -> Self {
         let static_dir = static_copy
             .as_ref()
             .map_or_else(WebConfig::source_tree_static_dir, |copy| {
@@ -148,7 +213,7 @@ impl Site {
             db,
             web: Arc::new(WebConfig::new(static_dir, SessionArgs::default(), None)),
         };
-        let (fonts_flow, flowing) = watch::channel(true);
+        let (fonts_flow, flowing) = watch::channel(Some(""));
         let app = forum_portal::app(state)
             .layer(middleware::from_fn_with_state(flowing, hold_fonts_back));
         let listener = forum_portal::server::bind("127.0.0.1:0".parse().unwrap())
@@ -161,6 +226,7 @@ impl Site {
             std::future::pending(),
         ));
         Self {
+            label,
             addr,
             fonts_flow,
             _static_copy: static_copy,
@@ -171,23 +237,27 @@ impl Site {
         format!("http://{}{path}", self.addr)
     }
 
-    fn hold_fonts(&self) {
-        self.fonts_flow.send_replace(false);
+    /// Hold back every font file but those whose path contains `except`.
+    fn hold_fonts(&self, except: Option<&'static str>) {
+        self.fonts_flow.send_replace(except);
     }
 
     fn release_fonts(&self) {
-        self.fonts_flow.send_replace(true);
+        self.fonts_flow.send_replace(Some(""));
     }
 }
 
 /// Middleware: font files wait while the site holds them back.
 async fn hold_fonts_back(
-    State(mut flowing): State<watch::Receiver<bool>>,
+    State(mut flowing): State<watch::Receiver<Option<&'static str>>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path().ends_with(".woff2") {
-        let _ = flowing.wait_for(|flowing| *flowing).await;
+    let path = request.uri().path().to_owned();
+    if path.ends_with(".woff2") {
+        let _ = flowing
+            .wait_for(|flowing| flowing.is_some_and(|part| path.contains(part)))
+            .await;
     }
     next.run(request).await
 }
@@ -234,18 +304,45 @@ async fn wait_for_fonts(browser: &Browser) {
     assert_eq!(status, "loaded");
 }
 
-/// What Chromium drew the page's Arabic-script text with: how many runs it looked at, and a
-/// line for each run drawn (wholly or partly) in a font not among `families`.
-async fn arabic_text_in_other_fonts(
-    browser: &Browser,
-    families: &BTreeSet<String>,
-) -> (usize, Vec<String>) {
-    let texts = browser.run(MARK_ARABIC_TEXT).await;
-    let texts: Vec<&str> = texts
+/// A run of text in a script, and the fonts Chromium draws it with: `(family, PostScript
+/// name)`. Text that waits for its font is laid out, unseen, in the fallback meanwhile, and
+/// reported so.
+struct Run {
+    text: String,
+    fonts: Vec<(String, String)>,
+}
+
+impl Run {
+    /// What is wrong with the fonts this run is drawn with, given the `families` that have
+    /// the `script`'s characters.
+    fn fault(&self, script: &Script, families: &BTreeSet<String>) -> Option<String> {
+        if self.fonts.is_empty() {
+            return Some(format!("«{}» is drawn from no font at all", self.text));
+        }
+        let others: Vec<&str> = self
+            .fonts
+            .iter()
+            .filter(|(family, _)| !families.contains(family))
+            .map(|(_, postscript)| postscript.as_str())
+            .collect();
+        (!others.is_empty()).then(|| {
+            format!(
+                "«{}» is drawn (partly) with {others:?}, which lacks {} characters \
+                 (fonts used: {:?})",
+                self.text, script.name, self.fonts
+            )
+        })
+    }
+}
+
+/// The runs of text in `script` on the page shown now, in document order (marked first).
+async fn runs(browser: &Browser, script: &Script) -> Vec<Run> {
+    let texts = browser.run(&script.mark_text()).await;
+    let texts: Vec<String> = texts
         .as_array()
         .expect("the marked texts")
         .iter()
-        .map(|text| text.as_str().unwrap_or_default())
+        .map(|text| text.as_str().unwrap_or_default().to_owned())
         .collect();
     browser.cdp("DOM.enable", json!({})).await;
     browser.cdp("CSS.enable", json!({})).await;
@@ -258,47 +355,46 @@ async fn arabic_text_in_other_fonts(
         .await;
     let nodes = nodes["nodeIds"].as_array().cloned().unwrap_or_default();
     assert_eq!(nodes.len(), texts.len(), "one node for each marked text");
-    let mut findings = Vec::new();
-    for (node, text) in nodes.iter().zip(texts.iter()) {
+    let mut runs = Vec::new();
+    for (node, text) in nodes.iter().zip(texts) {
         let used = browser
             .cdp("CSS.getPlatformFontsForNode", json!({ "nodeId": node }))
             .await;
-        let used: Vec<String> = used["fonts"]
+        let fonts = used["fonts"]
             .as_array()
             .cloned()
             .unwrap_or_default()
             .iter()
             .map(|font| {
-                format!(
-                    "{} ({})",
-                    font["familyName"].as_str().unwrap_or_default(),
-                    font["postScriptName"].as_str().unwrap_or_default()
-                )
+                let name = |key: &str| font[key].as_str().unwrap_or_default().to_owned();
+                (name("familyName"), name("postScriptName"))
             })
             .collect();
-        if used.is_empty() {
-            findings.push(format!("«{text}» is drawn from no font at all"));
-        }
-        let others: Vec<&String> = used
-            .iter()
-            .filter(|font| !families.iter().any(|f| font.starts_with(&format!("{f} ("))))
-            .collect();
-        if !others.is_empty() {
-            findings.push(format!(
-                "«{text}» is drawn with {others:?}, which lacks Urdu letters (fonts used: {used:?})"
-            ));
-        }
+        runs.push(Run { text, fonts });
     }
-    (texts.len(), findings)
+    runs
 }
 
-/// Whether any of the page's Arabic-script text is drawn now: a screenshot with only that
-/// text in black, all other text transparent, against one with that text transparent too.
-async fn arabic_text_is_drawn(browser: &Browser) -> bool {
+/// What Chromium drew the page's text in `script` with: how many runs it looked at, and a
+/// line for each run drawn (wholly or partly) in a font that lacks the script's characters.
+async fn text_in_other_fonts(browser: &Browser, script: &Script) -> (usize, Vec<String>) {
+    let families = script.families();
+    let runs = runs(browser, script).await;
+    let findings = runs
+        .iter()
+        .filter_map(|run| run.fault(script, &families))
+        .collect();
+    (runs.len(), findings)
+}
+
+/// Whether any of the text at `selector` is drawn now: a screenshot with only that text in
+/// black, all other text transparent, against one with that text transparent too. When it is,
+/// the two screenshots.
+async fn text_drawn(browser: &Browser, selector: &str) -> Option<[Vec<u8>; 2]> {
     let paint = |hide: Value| async move {
         browser
             .client()
-            .execute(PAINT_ONLY_ARABIC_TEXT, vec![hide])
+            .execute_async(PAINT_ONLY_MARKED_TEXT, vec![hide, json!(selector)])
             .await
             .expect("restyle the page");
     };
@@ -307,54 +403,180 @@ async fn arabic_text_is_drawn(browser: &Browser) -> bool {
     paint(json!(true)).await;
     let hidden = browser.client().screenshot().await.unwrap();
     paint(Value::Null).await;
-    shown != hidden
+    (shown != hidden).then_some([shown, hidden])
 }
 
-/// Go to `path` while the site holds its fonts back and look at the Arabic-script text while
-/// the Nastaliq is still on its way and its wait (3 s, `font-display: block`) not over: whether
-/// any of it is drawn. On a machine too busy to look within the wait, the page is loaded anew.
-/// The browser must not wait for a page's subresources (some never come).
-async fn drawn_while_the_face_is_on_its_way(browser: &Browser, site: &Site, path: &str) -> bool {
-    site.hold_fonts();
-    for _attempt in 0..3 {
+/// Whether any run of text in `script` that the page would draw in a font without the
+/// script's characters is drawn now (rather than waiting, unseen, for its font); when it is,
+/// the two screenshots that show it.
+async fn wrong_text_drawn(browser: &Browser, script: &Script) -> Option<[Vec<u8>; 2]> {
+    let families = script.families();
+    let faulty = |runs: &[Run]| -> BTreeSet<usize> {
+        (0..runs.len())
+            .filter(|&i| runs[i].fault(script, &families).is_some())
+            .collect()
+    };
+    let runs_now = runs(browser, script).await;
+    assert!(!runs_now.is_empty(), "the page has {} text", script.name);
+    let mut suspects = faulty(&runs_now);
+    while !suspects.is_empty() {
+        browser
+            .client()
+            .execute(
+                "const probes = [...document.querySelectorAll('[data-font-probe]')];
+                 probes.forEach(probe => delete probe.dataset.fontSuspect);
+                 for (const i of arguments[0]) probes[i].dataset.fontSuspect = '';",
+                vec![json!(suspects)],
+            )
+            .await
+            .expect("mark the suspects");
+        let drawn = text_drawn(browser, "[data-font-suspect]").await?;
+        // A font that came meanwhile may have drawn its text rightly; fonts do not go away,
+        // so a run still in the wrong font now was in it when the screenshots were taken.
+        let still: BTreeSet<usize> = faulty(&runs(browser, script).await)
+            .intersection(&suspects)
+            .copied()
+            .collect();
+        if still == suspects {
+            return Some(drawn);
+        }
+        suspects = still;
+    }
+    None
+}
+
+/// Keep the screenshots of text drawn in the wrong font, for people to look at.
+fn keep_screenshots(site: &Site, path: &str, screenshots: &[Vec<u8>; 2]) {
+    let folder = screenshot_folder("drawn-while-loading");
+    let name = path.trim_start_matches('/').replace('/', "-");
+    for (screenshot, which) in screenshots.iter().zip(["shown", "hidden"]) {
+        let file = format!("{}-{name}-{which}.png", site.label);
+        std::fs::write(folder.join(file), screenshot).unwrap();
+    }
+}
+
+/// On the page just asked for, while the served font of `script` is on its way and its wait
+/// (3 s, `font-display: block`) not over, look as often as there is time whether text is drawn
+/// in a font without its characters: a line saying so if it is. The browser must not wait for
+/// a page's subresources.
+async fn wrongly_drawn_while_arriving(
+    browser: &Browser,
+    site: &Site,
+    path: &str,
+    script: &Script,
+) -> Option<String> {
+    // The stylesheets are in and the page asked for the font, or everything came already.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = browser.run(&script.served_font_state()).await;
+        let done = browser
+            .run("return document.readyState === 'complete' && document.fonts.status === 'loaded';")
+            .await;
+        if state[1] == true || done == true {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{path} did not ask for its font");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut looks = 0;
+    loop {
+        let state = browser.run(&script.served_font_state()).await;
+        if state[1] != true || state[0].as_f64().unwrap_or(f64::MAX) >= 2900.0 {
+            eprintln!("{path}: looked {looks} times while the font was on its way");
+            return None;
+        }
+        let drawn = wrong_text_drawn(browser, script).await;
+        looks += 1;
+        // Looked at after the screenshots: the font's wait, begun after the page was asked
+        // for, was not over while they were taken.
+        let after = browser.run(&script.served_font_state()).await;
+        if let Some(screenshots) = drawn
+            && after[1] == true
+            && after[0].as_f64().unwrap_or(f64::MAX) < 2900.0
+        {
+            keep_screenshots(site, path, &screenshots);
+            return Some(format!(
+                "{path}: {} text is drawn in a font without its characters while its font \
+                 is on its way, {} ms after the page was asked for",
+                script.name, after[0]
+            ));
+        }
+    }
+}
+
+/// Go to `path` while the site holds its fonts back (but `script.arrives_first`), and look at
+/// the text in `script` while its served font is still on its way and the font's wait (3 s,
+/// `font-display: block`) not over: whether any of it that would be drawn in a font without
+/// its characters is drawn. (Text whose font is in may be drawn.) On a machine too busy to
+/// look within the wait, the page is loaded anew. The browser must not wait for a page's
+/// subresources (some never come).
+async fn wrongly_drawn_while_the_font_is_on_its_way(
+    browser: &Browser,
+    site: &Site,
+    path: &str,
+    script: &Script,
+) -> bool {
+    // Each try fetches the fonts anew.
+    browser.cdp("Network.enable", json!({})).await;
+    browser
+        .cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await;
+    for attempt in 0..3 {
+        if attempt > 0 {
+            // The try before was too slow to count. Its held font requests fill the browser's
+            // six connections to the site, which the next page would wait for: let them
+            // through, and leave the page once they are in.
+            site.release_fonts();
+            wait_for_fonts(browser).await;
+            browser.goto("about:blank").await;
+        }
+        site.hold_fonts(script.arrives_first);
         browser.goto(&site.url(path)).await;
-        // The stylesheets are in and the page asked for the face.
+        // The stylesheets are in and the page asked for the font.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while browser.run(URDU_FACE_STATE).await[1] != true {
+        let asked = loop {
+            let state = browser.run(&script.served_font_state()).await;
+            if state[1] == true {
+                break state[0].as_f64().unwrap_or_default();
+            }
             assert!(
                 Instant::now() < deadline,
-                "{path} did not ask for the Urdu face"
+                "{path} did not ask for {}",
+                script.served_family
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        // A font that does not block (swap, fallback, optional) still hides text for its
+        // first 100 ms or so: look once that is past for certain, by the page's own clock.
+        while browser.run("return performance.now();").await.as_f64() < Some(asked + 300.0) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let marked = browser.run(MARK_ARABIC_TEXT).await;
-        assert!(
-            !marked.as_array().unwrap().is_empty(),
-            "{path} has Arabic-script text"
-        );
-        let drawn = arabic_text_is_drawn(browser).await;
-        // Looked at after the screenshots: the face was on its way while they were taken, and
+        let drawn = wrong_text_drawn(browser, script).await;
+        // Looked at after the screenshots: the font was on its way while they were taken, and
         // its wait, begun after the page was asked for, not over.
-        let state = browser.run(URDU_FACE_STATE).await;
-        assert_eq!(state[1], true, "the Urdu face is on its way: {state}");
+        let state = browser.run(&script.served_font_state()).await;
+        assert_eq!(state[1], true, "{path}: the font is on its way: {state}");
         if state[0].as_f64().unwrap_or(f64::MAX) < 2900.0 {
             site.release_fonts();
-            return drawn;
+            if let Some(screenshots) = &drawn {
+                keep_screenshots(site, path, screenshots);
+            }
+            return drawn.is_some();
         }
         eprintln!("{path}: looked after {state} ms, past the font's wait; again");
     }
     panic!("{path}: could not look at the page within 3 s of asking for it, three times");
 }
 
-/// `target/fonts`, emptied: for screenshots of slow first visits.
-fn screenshot_folder() -> PathBuf {
+/// `target/fonts/{name}`, for screenshots.
+fn screenshot_folder(name: &str) -> PathBuf {
     let folder = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(
             || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
             PathBuf::from,
         )
-        .join("fonts");
-    let _ = std::fs::remove_dir_all(&folder);
+        .join("fonts")
+        .join(name);
     std::fs::create_dir_all(&folder).unwrap();
     folder
 }
@@ -437,28 +659,36 @@ async fn check_preload(app: &TestApp, path: &str, page: &Page) {
 }
 
 #[tokio::test]
-async fn urdu_text_waits_unseen_for_its_face_then_is_drawn_from_it() {
+async fn text_waits_unseen_for_its_font_then_is_drawn_from_it() {
     let Some(browser) = Browser::start_not_waiting_for_subresources().await else {
         return;
     };
-    let site = Site::start(None).await;
-    let families = families_with_urdu_letters();
-    assert!(
-        !drawn_while_the_face_is_on_its_way(&browser, &site, "/ur").await,
-        "Urdu text is drawn before its face arrived, in a font that may lack its letters"
-    );
-    wait_for_fonts(&browser).await;
-    let (runs, findings) = arabic_text_in_other_fonts(&browser, &families).await;
-    assert!(runs > 20, "only {runs} runs of Urdu text on /ur");
-    assert!(findings.is_empty(), "/ur:\n{}", findings.join("\n"));
-    // The way of looking sees text where there is some.
-    assert!(
-        arabic_text_is_drawn(&browser).await,
-        "the Urdu text is drawn once its face is in"
-    );
+    let site = Site::start("as-served", None).await;
+    for (path, script) in [("/ur", &ARABIC), ("/zh", &HAN)] {
+        assert!(
+            !wrongly_drawn_while_the_font_is_on_its_way(&browser, &site, path, script).await,
+            "{path}: {} text is drawn before its font arrived, in one that may lack it",
+            script.name
+        );
+        wait_for_fonts(&browser).await;
+        let (runs, findings) = text_in_other_fonts(&browser, script).await;
+        assert!(
+            runs > 20,
+            "only {runs} runs of {} text on {path}",
+            script.name
+        );
+        assert!(findings.is_empty(), "{path}:\n{}", findings.join("\n"));
+        // The way of looking sees text where there is some.
+        assert!(
+            text_drawn(&browser, "[data-font-probe]").await.is_some(),
+            "{path}: the text is drawn once its font is in"
+        );
+    }
 
-    // Letters Urdu does not use (Sindhi ڄ ٻ ڻ, Pashto ځ), as an admin may type them: the page
-    // did not fetch the second cut, and fetches it for them.
+    // Letters Urdu does not use (Sindhi ڄ ٻ ڻ, Pashto ځ), as an admin may type them: the
+    // page did not fetch the second cut of the Nastaliq, and fetches it for them.
+    browser.goto(&site.url("/ur")).await;
+    wait_for_fonts(&browser).await;
     let fetches = "performance.getEntriesByType('resource')
         .filter(e => e.name.endsWith('/noto-nastaliq-urdu-400-other.woff2')).length";
     assert_eq!(browser.run(&format!("return {fetches};")).await, 0);
@@ -477,39 +707,45 @@ async fn urdu_text_waits_unseen_for_its_face_then_is_drawn_from_it() {
         .await
         .expect("load the letters' face");
     assert_eq!(fetched, 1, "the second cut is fetched for its letters");
-    let (_, findings) = arabic_text_in_other_fonts(&browser, &families).await;
+    let (_, findings) = text_in_other_fonts(&browser, &ARABIC).await;
     assert!(findings.is_empty(), "/ur:\n{}", findings.join("\n"));
     browser.close().await;
 }
 
 #[tokio::test]
-async fn on_a_slow_first_visit_urdu_text_is_drawn_from_fonts_that_have_its_letters() {
-    let Some(browser) = Browser::start().await else {
+async fn on_a_slow_first_visit_text_is_drawn_from_fonts_that_have_its_characters() {
+    let Some(browser) = Browser::start_not_waiting_for_subresources().await else {
         return;
     };
-    let site = Site::start(None).await;
-    let families = families_with_urdu_letters();
-    let screenshots = screenshot_folder();
+    let site = Site::start("as-served", None).await;
+    let screenshots = screenshot_folder("first-visit");
     throttle(&browser).await;
+    let pages = URDU_PAGES
+        .iter()
+        .map(|path| (path, &ARABIC))
+        .chain(CHINESE_PAGES.iter().map(|path| (path, &HAN)));
     let mut findings = Vec::new();
-    for path in URDU_PAGES {
+    for (path, script) in pages {
         browser.goto(&site.url(path)).await;
+        findings.extend(wrongly_drawn_while_arriving(&browser, &site, path, script).await);
         wait_for_fonts(&browser).await;
-        let (runs, found) = arabic_text_in_other_fonts(&browser, &families).await;
-        assert!(runs > 0, "{path} has Urdu text");
+        let (runs, found) = text_in_other_fonts(&browser, script).await;
+        assert!(runs > 0, "{path} has {} text", script.name);
         findings.extend(found.into_iter().map(|f| format!("{path}: {f}")));
-        // The face came once: the preload is what the stylesheet used.
-        let fetched = browser
-            .run(&format!(
-                "return performance.getEntriesByType('resource')
-                   .filter(e => new URL(e.name).pathname === '{URDU_FACE}')
-                   .map(e => e.initiatorType);"
-            ))
-            .await;
-        if fetched != json!(["link"]) {
-            findings.push(format!(
-                "{path}: the Urdu face is fetched by {fetched}, not once by the preload link"
-            ));
+        if script.served_family == ARABIC.served_family {
+            // The face came once: the preload is what the stylesheet used.
+            let fetched = browser
+                .run(&format!(
+                    "return performance.getEntriesByType('resource')
+                       .filter(e => new URL(e.name).pathname === '{URDU_FACE}')
+                       .map(e => e.initiatorType);"
+                ))
+                .await;
+            if fetched != json!(["link"]) {
+                findings.push(format!(
+                    "{path}: the Urdu face is fetched by {fetched}, not once by the preload link"
+                ));
+            }
         }
         // For people to look at.
         let name = path.trim_start_matches('/').replace('/', "-");
@@ -523,6 +759,7 @@ async fn on_a_slow_first_visit_urdu_text_is_drawn_from_fonts_that_have_its_lette
     // No faux bold: Chinese and Urdu headings are bold only in a real bold face.
     for (path, synthesis) in [("/ur", "none"), ("/zh", "none"), ("/speakers", "auto")] {
         browser.goto(&site.url(path)).await;
+        wait_for_fonts(&browser).await;
         let computed = browser
             .run("return getComputedStyle(document.querySelector('h1')).fontSynthesisWeight;")
             .await;
@@ -539,24 +776,29 @@ async fn the_font_checks_catch_faces_that_swap_or_are_optional() {
     let Some(browser) = Browser::start_not_waiting_for_subresources().await else {
         return;
     };
-    let families = families_with_urdu_letters();
-    let swapping = Site::start(Some(static_with_urdu_faces(|css| {
-        css.replace("font-display: block", "font-display: swap")
-    })))
+    let swapping = Site::start(
+        "swap",
+        Some(static_with_urdu_faces(|css| {
+            css.replace("font-display: block", "font-display: swap")
+        })),
+    )
     .await;
     assert!(
-        drawn_while_the_face_is_on_its_way(&browser, &swapping, "/ur").await,
+        wrongly_drawn_while_the_font_is_on_its_way(&browser, &swapping, "/ur", &ARABIC).await,
         "a swapping face lets the text be drawn before it arrives"
     );
 
-    let optional = Site::start(Some(static_with_urdu_faces(|css| {
-        css.replace("font-display: block", "font-display: optional")
-    })))
+    let optional = Site::start(
+        "optional",
+        Some(static_with_urdu_faces(|css| {
+            css.replace("font-display: block", "font-display: optional")
+        })),
+    )
     .await;
     throttle(&browser).await;
     browser.goto(&optional.url("/ur")).await;
     wait_for_fonts(&browser).await;
-    let (_, findings) = arabic_text_in_other_fonts(&browser, &families).await;
+    let (_, findings) = text_in_other_fonts(&browser, &ARABIC).await;
     assert!(
         !findings.is_empty(),
         "optional faces on a slow first visit leave Urdu text in a font without its letters"
