@@ -8,10 +8,13 @@
 //! chromedriver's DevTools door), so the tests check, for Urdu and for Chinese pages:
 //!
 //! - while the fonts are on their way (the test server holds them back), none of the script's
-//!   text is drawn at all: a face that swapped in a fallback would draw letters missing or boxes;
-//! - on a slow first visit (1.6 Mbit/s, 150 ms, no cache), once the fonts are in, every run of
-//!   the script's text is drawn from a font that has its characters: the served one, or one
-//!   that `fc-list :lang=…` names;
+//!   text is drawn in a font without its characters (it waits unseen: `font-display: block`);
+//!   a face that swapped in a fallback would draw letters missing, or boxes — seen in two
+//!   screenshots, that text black and transparent, all other text transparent;
+//! - on a slow first visit (1.6 Mbit/s, 150 ms, no cache), the same while the fonts arrive,
+//!   and once they are in, every run of the script's text is drawn from a font that has its
+//!   characters: the served one, or one that `fc-list :lang=…` names;
+//! - letters Urdu does not use fetch the Nastaliq's second cut, and are drawn from it;
 //! - Urdu pages preload the face their stylesheet uses (fetched once), other pages nothing;
 //! - Chinese and Urdu text gets no faux bold.
 //!
