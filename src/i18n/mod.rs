@@ -137,6 +137,19 @@ impl Lang {
         }
     }
 
+    /// The web font every page in this language needs at once, under `static/`, for
+    /// `<link rel="preload">`: the Urdu face, which text waits for (`font-display: block`), so
+    /// it starts downloading with the page rather than once the stylesheet is read. Chinese
+    /// is split into a hundred parts, of which a page needs a few that depend on its text.
+    ///
+    /// The URL must be the one `fonts-ur.css` gives, or the browser downloads the font twice.
+    pub fn font_preload(self) -> Option<&'static str> {
+        match self {
+            Self::Ur => Some("fonts/noto-nastaliq-urdu/noto-nastaliq-urdu-400-urdu.woff2"),
+            Self::En | Self::Zh => None,
+        }
+    }
+
     /// The path prefix of its pages (`""` for English).
     pub fn prefix(self) -> &'static str {
         match self {

@@ -72,22 +72,29 @@ impl Browser {
     /// Start a browser with JavaScript on, or `None` (test skipped) when none is installed
     /// outside CI.
     pub async fn start() -> Option<Self> {
-        Self::start_with(true).await
+        Self::start_with(true, "normal").await
     }
 
     /// Start a browser that runs no JavaScript at all, as for a visitor who turned it off.
     pub async fn start_without_javascript() -> Option<Self> {
-        Self::start_with(false).await
+        Self::start_with(false, "normal").await
     }
 
-    async fn start_with(javascript: bool) -> Option<Self> {
+    /// Start a browser whose `goto` returns once the page is parsed (WebDriver's "eager" page
+    /// load strategy) rather than once everything it asked for came: for a test that holds
+    /// some of it back.
+    pub async fn start_not_waiting_for_subresources() -> Option<Self> {
+        Self::start_with(true, "eager").await
+    }
+
+    async fn start_with(javascript: bool, page_load_strategy: &str) -> Option<Self> {
         if !available() {
             return None;
         }
         // A start can fail when another test took the port between our probe and the
         // driver's bind, or the driver was not ready: start afresh then.
         for attempt in 1..=3 {
-            match Self::launch(javascript).await {
+            match Self::launch(javascript, page_load_strategy).await {
                 Ok(browser) => return Some(browser),
                 Err(error) if attempt < 3 => eprintln!("browser start failed ({error}); again"),
                 Err(error) => panic!("open a browser session: {error}"),
@@ -97,7 +104,7 @@ impl Browser {
     }
 
     /// Start chromedriver on a free port and open a session on it.
-    async fn launch(javascript: bool) -> Result<Self, String> {
+    async fn launch(javascript: bool, page_load_strategy: &str) -> Result<Self, String> {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -142,6 +149,7 @@ impl Browser {
         }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".to_owned(), options);
+        capabilities.insert("pageLoadStrategy".to_owned(), json!(page_load_strategy));
         capabilities.insert(
             "goog:loggingPrefs".to_owned(),
             json!({ "browser": "ALL", "performance": "ALL" }),
@@ -367,6 +375,15 @@ impl Browser {
         problems
     }
 
+    /// Send a Chrome DevTools Protocol command (`"CSS.getPlatformFontsForNode"`) to the page's
+    /// target and return its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client()
+            .issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
+    }
+
     /// Drain one of chromedriver's logs (`browser` or `performance`).
     async fn log(&self, kind: &'static str) -> Vec<Value> {
         let value = self
@@ -415,5 +432,27 @@ impl WebDriverCompatibleCommand for GetLog {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
         (Method::POST, Some(json!({ "type": self.0 }).to_string()))
+    }
+}
+
+/// chromedriver's door to the DevTools protocol, `{"cmd": ..., "params": {...}}` (commands only:
+/// events do not come back this way).
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
+        (Method::POST, Some(self.0.to_string()))
     }
 }

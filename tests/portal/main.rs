@@ -14,6 +14,7 @@ mod browser;
 mod chrome;
 mod crawl;
 mod errors;
+mod fonts;
 mod gates;
 mod head;
 mod interface_language;
