@@ -30,6 +30,9 @@ pub struct TableSql {
     pub restore: String,
     /// `$1` id → current version, if the row exists.
     pub version: String,
+    /// `$1` id, `$2` expected version, `$3` published → new version, when the row had that
+    /// version and was not already in that state (only for tables with `published`).
+    pub set_published: String,
 }
 
 /// Whether `name` is a plain SQL identifier (the only thing spliced into statement text).
@@ -75,7 +78,7 @@ impl TableSql {
                             CASE jsonb_typeof(c.value)
                                 WHEN 'object' THEN (SELECT string_agg(v.value, ' ') FROM jsonb_each_text(c.value - 'translated') AS v)
                                 ELSE c.value #>> '{{}}' END), lower($1)) > 0))
-                   AND to_jsonb(t) @> $2
+                   AND history_snapshot('{table}', to_jsonb(t)) @> $2
                    AND ($5 = '' OR EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t)) AS c
                         WHERE jsonb_typeof(c.value) = 'object' AND btrim(COALESCE(c.value ->> $5, '')) = ''))
                  ORDER BY
@@ -100,6 +103,11 @@ impl TableSql {
                 "INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::{table}, $1)"
             ),
             version: format!("SELECT version FROM {table} WHERE {key} = $1"),
+            set_published: format!(
+                "UPDATE {table} SET published = $3, version = version + 1, updated_at = now()
+                 WHERE {key} = $1 AND version = $2 AND published IS DISTINCT FROM $3
+                 RETURNING version"
+            ),
         }
     }
 }
@@ -124,7 +132,8 @@ pub struct ListQuery<'a> {
     pub search: &'a str,
     /// The columns the search looks in.
     pub searched: &'a [&'a str],
-    /// Column values the row must have.
+    /// Column values the row must have (JSON containment on the row as history keeps it, so
+    /// `{"parties": [3]}` finds agreements with organisation 3 among their parties).
     pub filter: Map<String, Value>,
     /// The column to sort by.
     pub sort: &'a str,
@@ -228,6 +237,23 @@ pub async fn delete(
         .execute(db)
         .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Publish (or hold back as a draft) when the row still has `version`; the new version, or
+/// `None` when it changed meanwhile, is gone, or already was in that state.
+pub async fn set_published(
+    db: impl PgExecutor<'_>,
+    sql: &TableSql,
+    id: i64,
+    version: i32,
+    published: bool,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(&sql.set_published)
+        .bind(id)
+        .bind(version)
+        .bind(published)
+        .fetch_optional(db)
+        .await
 }
 
 /// Put a deleted row back exactly as history kept it (same id).

@@ -9,6 +9,7 @@ mod i18n;
 
 mod admin_auth;
 mod admin_edit;
+mod admin_lists;
 mod binary;
 mod browser;
 mod chrome;

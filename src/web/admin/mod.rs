@@ -1,6 +1,7 @@
 //! The admin: log in, then edit every entry through forms, with history and conflict checks.
 
 mod auth;
+mod bulk;
 mod context;
 mod dashboard;
 mod delete;
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{entity}", get(list::index))
         .route("/admin/{entity}/new", get(edit::new).post(edit::create))
         .route("/admin/{entity}/deleted", get(delete::deleted))
+        .route("/admin/{entity}/bulk", post(bulk::bulk))
         .route("/admin/{entity}/{id}", get(edit::edit).post(edit::update))
         .route(
             "/admin/{entity}/{id}/delete",

@@ -178,6 +178,8 @@ pub struct Filter {
 pub enum FilterKind {
     Choice(&'static [&'static str]),
     Reference(ReferenceTable),
+    /// An organisation among an agreement's parties (the column is `parties`).
+    Parties,
     Published,
 }
 
@@ -444,10 +446,16 @@ static AGREEMENTS: EntitySpec = entity(
     &["position", "title", "signed_on", "updated_at"],
 )
 .public_at("/agreements/")
-.filtered_by(&[Filter {
-    column: "published",
-    kind: FilterKind::Published,
-}])
+.filtered_by(&[
+    Filter {
+        column: "parties",
+        kind: FilterKind::Parties,
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+])
 .with_parties();
 
 static BOOTHS: EntitySpec = entity(
@@ -473,10 +481,16 @@ static BOOTHS: EntitySpec = entity(
     &["position", "slug", "updated_at"],
 )
 .public_at("/exhibitors/")
-.filtered_by(&[Filter {
-    column: "published",
-    kind: FilterKind::Published,
-}]);
+.filtered_by(&[
+    Filter {
+        column: "organisation_id",
+        kind: FilterKind::Reference(ReferenceTable::Organisations),
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+]);
 
 static INITIATIVES: EntitySpec = entity(
     "initiatives",
@@ -534,7 +548,9 @@ mod tests {
                     .chain(spec.filters.iter().map(|f| &f.column))
                 {
                     assert!(
-                        *column == "updated_at" || spec.fields.iter().any(|f| f.column == *column),
+                        *column == "updated_at"
+                            || (*column == "parties" && spec.has_parties)
+                            || spec.fields.iter().any(|f| f.column == *column),
                         "{}: {column} is sorted or filtered by but is no field",
                         spec.key
                     );
