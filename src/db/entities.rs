@@ -316,6 +316,18 @@ pub async fn choices(
     sqlx::query_as(sql).fetch_all(db).await
 }
 
+/// `(id, slug)` of every entry of a table references point at.
+pub async fn slugs(
+    db: impl PgExecutor<'_>,
+    table: ReferenceTable,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    let sql = match table {
+        ReferenceTable::Organisations => "SELECT id, slug::text FROM organisations ORDER BY id",
+        ReferenceTable::People => "SELECT id, slug::text FROM people ORDER BY id",
+    };
+    sqlx::query_as(sql).fetch_all(db).await
+}
+
 /// Tables a field can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferenceTable {

@@ -8,6 +8,7 @@ mod helpers;
 mod i18n;
 
 mod admin_auth;
+mod admin_csv;
 mod admin_edit;
 mod admin_lists;
 mod binary;

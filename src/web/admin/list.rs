@@ -78,6 +78,8 @@ pub struct ListPage {
     /// The links ticking every row of this page, and none.
     select_all: String,
     select_none: String,
+    /// The same list as CSV.
+    export: String,
 }
 
 /// Links to the other pages of a list (the query string kept).
@@ -442,6 +444,11 @@ pub async fn index(
             with_params(&request.params, &[("select", "all")])
         ),
         select_none: format!("{}#bulk", with_params(&request.params, &[("select", "")])),
+        export: format!(
+            "/admin/{}/export.csv{}",
+            spec.key,
+            with_params(&request.params, &[("select", ""), ("page", "")]).trim_end_matches('?')
+        ),
         query,
     }
     .into_response())

@@ -14,6 +14,7 @@ mod list;
 mod merge;
 pub mod session;
 pub mod spec;
+mod table_csv;
 mod translations;
 
 use axum::Router;
@@ -39,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{entity}/new", get(edit::new).post(edit::create))
         .route("/admin/{entity}/deleted", get(delete::deleted))
         .route("/admin/{entity}/bulk", post(bulk::bulk))
+        .route("/admin/{entity}/export.csv", get(table_csv::export))
         .route("/admin/{entity}/{id}", get(edit::edit).post(edit::update))
         .route(
             "/admin/{entity}/{id}/delete",
