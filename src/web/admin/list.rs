@@ -80,6 +80,8 @@ pub struct ListPage {
     select_none: String,
     /// The same list as CSV.
     export: String,
+    /// Whether the list can be imported from a CSV file.
+    importable: bool,
 }
 
 /// Links to the other pages of a list (the query string kept).
@@ -444,6 +446,7 @@ pub async fn index(
             with_params(&request.params, &[("select", "all")])
         ),
         select_none: format!("{}#bulk", with_params(&request.params, &[("select", "")])),
+        importable: super::import::is_importable(spec),
         export: format!(
             "/admin/{}/export.csv{}",
             spec.key,

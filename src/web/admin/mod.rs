@@ -10,6 +10,7 @@ mod entry;
 mod extract;
 mod form;
 mod history;
+mod import;
 mod list;
 mod merge;
 pub mod session;
@@ -41,6 +42,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{entity}/deleted", get(delete::deleted))
         .route("/admin/{entity}/bulk", post(bulk::bulk))
         .route("/admin/{entity}/export.csv", get(table_csv::export))
+        .route(
+            "/admin/{entity}/import",
+            get(import::form).post(import::upload),
+        )
         .route("/admin/{entity}/{id}", get(edit::edit).post(edit::update))
         .route(
             "/admin/{entity}/{id}/delete",

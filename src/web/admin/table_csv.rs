@@ -60,6 +60,15 @@ impl Slugs {
             .find(|(candidate, _)| candidate.to_string() == id)
             .map_or_else(|| id.to_owned(), |(_, slug)| slug.clone())
     }
+
+    /// The id a cell names: by slug, else by id (an unknown value is kept for the form's
+    /// validation to refuse).
+    pub fn id(&self, table: ReferenceTable, cell: &str) -> String {
+        self.of(table)
+            .iter()
+            .find(|(_, slug)| slug == cell)
+            .map_or_else(|| cell.to_owned(), |(id, _)| id.to_string())
+    }
 }
 
 /// The CSV columns of `spec`: `id`, every form input, then `parties` for agreements.
@@ -112,6 +121,45 @@ pub fn cells(spec: &EntitySpec, id: i64, row: &Map<String, Value>, slugs: &Slugs
             }
         })
         .collect()
+}
+
+/// Apply a CSV row's cells to `raw` (the stored entry's values, or a new entry's defaults):
+/// a column the file does not have keeps its value. `Err` names a yes/no cell spelt otherwise.
+pub fn apply_cells(
+    spec: &EntitySpec,
+    raw: &mut RawValues,
+    header: &[String],
+    record: &csv::StringRecord,
+    slugs: &Slugs,
+) -> Result<(), String> {
+    for (input, cell) in header.iter().zip(record.iter()) {
+        if input == "id" {
+            continue;
+        }
+        if input == "parties" {
+            raw.parties = cell
+                .split_whitespace()
+                .map(|slug| slugs.id(ReferenceTable::Organisations, slug))
+                .collect();
+            continue;
+        }
+        let kind = field_of(spec, input).map(|f| f.kind);
+        let value = if input.ends_with(".translated") || matches!(kind, Some(FieldKind::Published))
+        {
+            match cell.trim().to_lowercase().as_str() {
+                "yes" | "y" | "true" | "1" | "on" => "on".to_owned(),
+                "no" | "n" | "false" | "0" | "" => String::new(),
+                _ => return Err(input.clone()),
+            }
+        } else {
+            match kind {
+                Some(FieldKind::Reference(table)) => slugs.id(table, cell.trim()),
+                _ => cell.to_owned(),
+            }
+        };
+        raw.fields.insert(input.clone(), value);
+    }
+    Ok(())
 }
 
 /// The list as a CSV file: the same search, filters and sort, every page.
