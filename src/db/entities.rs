@@ -312,6 +312,9 @@ pub async fn choices(
             "SELECT id, name->>'en' || COALESCE(' (' || short_name || ')', '') FROM organisations ORDER BY lower(name->>'en')"
         }
         ReferenceTable::People => "SELECT id, name->>'en' FROM people ORDER BY lower(name->>'en')",
+        ReferenceTable::Sources => {
+            "SELECT id, publisher || ', ' || published_on::text FROM sources ORDER BY published_on DESC, id"
+        }
     };
     sqlx::query_as(sql).fetch_all(db).await
 }
@@ -324,6 +327,7 @@ pub async fn slugs(
     let sql = match table {
         ReferenceTable::Organisations => "SELECT id, slug::text FROM organisations ORDER BY id",
         ReferenceTable::People => "SELECT id, slug::text FROM people ORDER BY id",
+        ReferenceTable::Sources => "SELECT id, slug::text FROM sources ORDER BY id",
     };
     sqlx::query_as(sql).fetch_all(db).await
 }
@@ -333,6 +337,7 @@ pub async fn slugs(
 pub enum ReferenceTable {
     Organisations,
     People,
+    Sources,
 }
 
 /// What still points at an entry, which must be moved or deleted before it can go:
@@ -353,6 +358,15 @@ pub async fn dependents(
             "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE person_id = $1",
             "SELECT 'agreements', id, title->>'en' FROM agreements WHERE announced_by_id = $1",
             "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE mentioned_by_id = $1",
+        ],
+        "sources" => &[
+            "SELECT 'forum', 1::bigint, title->>'en' FROM forum WHERE source_id = $1",
+            "SELECT 'organisations', id, name->>'en' FROM organisations WHERE source_id = $1",
+            "SELECT 'people', id, name->>'en' FROM people WHERE source_id = $1",
+            "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE source_id = $1",
+            "SELECT 'agreements', id, title->>'en' FROM agreements WHERE source_id = $1",
+            "SELECT 'booths', id, slug FROM booths WHERE source_id = $1",
+            "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE source_id = $1",
         ],
         _ => &[],
     };

@@ -11,6 +11,7 @@ mod admin_auth;
 mod admin_csv;
 mod admin_edit;
 mod admin_lists;
+mod admin_sources;
 mod binary;
 mod browser;
 mod chrome;

@@ -190,6 +190,7 @@ impl ListRequest {
                     let list = match table {
                         entities::ReferenceTable::Organisations => &choices.organisations,
                         entities::ReferenceTable::People => &choices.people,
+                        entities::ReferenceTable::Sources => &choices.sources,
                     };
                     (
                         list.iter()

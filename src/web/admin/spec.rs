@@ -56,6 +56,7 @@ impl EntitySpec {
                     FieldKind::Localized
                         | FieldKind::LocalizedLong
                         | FieldKind::Text
+                        | FieldKind::LongText
                         | FieldKind::Slug
                         | FieldKind::Url
                 )
@@ -148,6 +149,8 @@ pub enum FieldKind {
     LocalizedLong,
     /// Plain text.
     Text,
+    /// Plain text in paragraphs (a source's own text).
+    LongText,
     /// A readable URL key.
     Slug,
     /// An http(s) link.
@@ -214,6 +217,19 @@ const fn published() -> Field {
     hinted(
         field("published", FieldKind::Published, false, 0),
         "hint.published",
+    )
+}
+
+/// The source an entry's facts come from.
+const fn source() -> Field {
+    hinted(
+        field(
+            "source_id",
+            FieldKind::Reference(ReferenceTable::Sources),
+            false,
+            20,
+        ),
+        "hint.source",
     )
 }
 
@@ -300,6 +316,7 @@ pub static ENTITIES: &[&EntitySpec] = &[
     &AGREEMENTS,
     &BOOTHS,
     &INITIATIVES,
+    &SOURCES,
 ];
 
 /// The entity with this URL key.
@@ -319,6 +336,7 @@ static FORUM: EntitySpec = entity(
         field("fair_short_name", FieldKind::Text, false, 40),
         field("fair_starts_on", FieldKind::Date, false, 10),
         field("fair_ends_on", FieldKind::Date, false, 10),
+        source(),
     ],
     "title",
     &["title"],
@@ -344,6 +362,7 @@ static ORGANISATIONS: EntitySpec = entity(
         ),
         field("description", FieldKind::LocalizedLong, false, 4000),
         field("website", FieldKind::Url, false, 2000),
+        source(),
         published(),
     ],
     "name",
@@ -380,6 +399,7 @@ static PEOPLE: EntitySpec = entity(
         field("bio", FieldKind::LocalizedLong, false, 4000),
         field("photo_url", FieldKind::Url, false, 2000),
         position(),
+        source(),
         published(),
     ],
     "name",
@@ -412,6 +432,7 @@ static QUOTES: EntitySpec = entity(
         ),
         field("kind", FieldKind::Choice(QUOTE_KINDS), true, 20),
         position(),
+        source(),
     ],
     "body",
     &["person_id", "position", "updated_at"],
@@ -440,6 +461,7 @@ static AGREEMENTS: EntitySpec = entity(
             20,
         ),
         position(),
+        source(),
         published(),
     ],
     "title",
@@ -475,6 +497,7 @@ static BOOTHS: EntitySpec = entity(
         field("hall", FieldKind::Text, false, 40),
         field("note", FieldKind::LocalizedLong, false, 2000),
         position(),
+        source(),
         published(),
     ],
     "slug",
@@ -505,9 +528,29 @@ static INITIATIVES: EntitySpec = entity(
             20,
         ),
         position(),
+        source(),
     ],
     "name",
     &["position", "name", "updated_at"],
+);
+
+static SOURCES: EntitySpec = entity(
+    "sources",
+    &[
+        hinted(
+            field("publisher", FieldKind::Text, true, 300),
+            "hint.publisher",
+        ),
+        slug(),
+        field("published_on", FieldKind::Date, true, 10),
+        field("url", FieldKind::Url, false, 2000),
+        hinted(
+            field("body", FieldKind::LongText, false, 100_000),
+            "hint.source_body",
+        ),
+    ],
+    "publisher",
+    &["published_on", "publisher", "updated_at"],
 );
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ use crate::state::AppState;
 pub struct Slugs {
     organisations: Vec<(i64, String)>,
     people: Vec<(i64, String)>,
+    sources: Vec<(i64, String)>,
 }
 
 impl Slugs {
@@ -43,6 +44,9 @@ impl Slugs {
         if needs(ReferenceTable::People) {
             slugs.people = entities::slugs(&mut *db, ReferenceTable::People).await?;
         }
+        if needs(ReferenceTable::Sources) {
+            slugs.sources = entities::slugs(&mut *db, ReferenceTable::Sources).await?;
+        }
         Ok(slugs)
     }
 
@@ -50,6 +54,7 @@ impl Slugs {
         match table {
             ReferenceTable::Organisations => &self.organisations,
             ReferenceTable::People => &self.people,
+            ReferenceTable::Sources => &self.sources,
         }
     }
 
