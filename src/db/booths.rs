@@ -8,6 +8,7 @@ use crate::domain::LocalizedText;
 /// A booth and the organisation that runs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Booth {
+    pub id: i64,
     pub slug: String,
     pub booth_label: Option<String>,
     pub hall: Option<String>,
@@ -34,7 +35,7 @@ impl Booth {
 /// organisations) are included.
 macro_rules! booth_select {
     () => {
-        "SELECT b.slug, b.booth_label, b.hall, b.note, b.source_id,
+        "SELECT b.id, b.slug, b.booth_label, b.hall, b.note, b.source_id,
                 o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
                 o.country AS organisation_country
          FROM booths b

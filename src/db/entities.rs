@@ -30,6 +30,9 @@ pub struct TableSql {
     pub restore: String,
     /// `$1` id → current version, if the row exists.
     pub version: String,
+    /// `$1` id, `$2` expected version, `$3` published → new version, when the row had that
+    /// version and was not already in that state (only for tables with `published`).
+    pub set_published: String,
 }
 
 /// Whether `name` is a plain SQL identifier (the only thing spliced into statement text).
@@ -75,7 +78,7 @@ impl TableSql {
                             CASE jsonb_typeof(c.value)
                                 WHEN 'object' THEN (SELECT string_agg(v.value, ' ') FROM jsonb_each_text(c.value - 'translated') AS v)
                                 ELSE c.value #>> '{{}}' END), lower($1)) > 0))
-                   AND to_jsonb(t) @> $2
+                   AND history_snapshot('{table}', to_jsonb(t)) @> $2
                    AND ($5 = '' OR EXISTS (SELECT 1 FROM jsonb_each(to_jsonb(t)) AS c
                         WHERE jsonb_typeof(c.value) = 'object' AND btrim(COALESCE(c.value ->> $5, '')) = ''))
                  ORDER BY
@@ -100,6 +103,11 @@ impl TableSql {
                 "INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::{table}, $1)"
             ),
             version: format!("SELECT version FROM {table} WHERE {key} = $1"),
+            set_published: format!(
+                "UPDATE {table} SET published = $3, version = version + 1, updated_at = now()
+                 WHERE {key} = $1 AND version = $2 AND published IS DISTINCT FROM $3
+                 RETURNING version"
+            ),
         }
     }
 }
@@ -124,7 +132,8 @@ pub struct ListQuery<'a> {
     pub search: &'a str,
     /// The columns the search looks in.
     pub searched: &'a [&'a str],
-    /// Column values the row must have.
+    /// Column values the row must have (JSON containment on the row as history keeps it, so
+    /// `{"parties": [3]}` finds agreements with organisation 3 among their parties).
     pub filter: Map<String, Value>,
     /// The column to sort by.
     pub sort: &'a str,
@@ -230,6 +239,23 @@ pub async fn delete(
     Ok(result.rows_affected() == 1)
 }
 
+/// Publish (or hold back as a draft) when the row still has `version`; the new version, or
+/// `None` when it changed meanwhile, is gone, or already was in that state.
+pub async fn set_published(
+    db: impl PgExecutor<'_>,
+    sql: &TableSql,
+    id: i64,
+    version: i32,
+    published: bool,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(&sql.set_published)
+        .bind(id)
+        .bind(version)
+        .bind(published)
+        .fetch_optional(db)
+        .await
+}
+
 /// Put a deleted row back exactly as history kept it (same id).
 pub async fn restore(
     db: impl PgExecutor<'_>,
@@ -286,6 +312,22 @@ pub async fn choices(
             "SELECT id, name->>'en' || COALESCE(' (' || short_name || ')', '') FROM organisations ORDER BY lower(name->>'en')"
         }
         ReferenceTable::People => "SELECT id, name->>'en' FROM people ORDER BY lower(name->>'en')",
+        ReferenceTable::Sources => {
+            "SELECT id, publisher || ', ' || published_on::text FROM sources ORDER BY published_on DESC, id"
+        }
+    };
+    sqlx::query_as(sql).fetch_all(db).await
+}
+
+/// `(id, slug)` of every entry of a table references point at.
+pub async fn slugs(
+    db: impl PgExecutor<'_>,
+    table: ReferenceTable,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    let sql = match table {
+        ReferenceTable::Organisations => "SELECT id, slug::text FROM organisations ORDER BY id",
+        ReferenceTable::People => "SELECT id, slug::text FROM people ORDER BY id",
+        ReferenceTable::Sources => "SELECT id, slug::text FROM sources ORDER BY id",
     };
     sqlx::query_as(sql).fetch_all(db).await
 }
@@ -295,6 +337,7 @@ pub async fn choices(
 pub enum ReferenceTable {
     Organisations,
     People,
+    Sources,
 }
 
 /// What still points at an entry, which must be moved or deleted before it can go:
@@ -315,6 +358,15 @@ pub async fn dependents(
             "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE person_id = $1",
             "SELECT 'agreements', id, title->>'en' FROM agreements WHERE announced_by_id = $1",
             "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE mentioned_by_id = $1",
+        ],
+        "sources" => &[
+            "SELECT 'forum', 1::bigint, title->>'en' FROM forum WHERE source_id = $1",
+            "SELECT 'organisations', id, name->>'en' FROM organisations WHERE source_id = $1",
+            "SELECT 'people', id, name->>'en' FROM people WHERE source_id = $1",
+            "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE source_id = $1",
+            "SELECT 'agreements', id, title->>'en' FROM agreements WHERE source_id = $1",
+            "SELECT 'booths', id, slug FROM booths WHERE source_id = $1",
+            "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE source_id = $1",
         ],
         _ => &[],
     };

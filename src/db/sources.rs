@@ -9,12 +9,28 @@ pub struct Source {
     pub publisher: String,
     pub published_on: Date,
     pub url: Option<String>,
+    /// When an admin last edited the entry that credits this source (UTC date), if ever: the
+    /// entry may no longer say only what the source says.
+    pub edited_on: Option<Date>,
 }
 
-/// The source with this id, if it (still) exists.
-pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Source>> {
-    sqlx::query_as("SELECT publisher, published_on, url FROM sources WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+/// The source `id` of the entry `entity_id` of `entity` (a history name: `people`, `forum`),
+/// if it (still) exists, with when that entry was last edited.
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    entity: &str,
+    entity_id: i64,
+) -> sqlx::Result<Option<Source>> {
+    sqlx::query_as(
+        "SELECT s.publisher, s.published_on, s.url,
+                (SELECT (max(h.at) AT TIME ZONE 'UTC')::date FROM history h
+                  WHERE h.entity = $2 AND h.entity_id = $3 AND h.action = 'update') AS edited_on
+         FROM sources s WHERE s.id = $1",
+    )
+    .bind(id)
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_optional(db)
+    .await
 }

@@ -307,7 +307,7 @@ async fn the_admin_writes_dates_history_notes_and_conflicts_in_its_language() {
 
     // The list's "last changed" column and the dashboard's latest changes.
     let list = app.page("/admin/organisations", StatusCode::OK).await;
-    let changed = list.texts("tbody td:nth-of-type(3)");
+    let changed = list.texts("tbody td.list__changed");
     assert!(
         changed
             .iter()

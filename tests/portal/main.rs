@@ -8,7 +8,10 @@ mod helpers;
 mod i18n;
 
 mod admin_auth;
+mod admin_csv;
 mod admin_edit;
+mod admin_lists;
+mod admin_sources;
 mod binary;
 mod browser;
 mod chrome;

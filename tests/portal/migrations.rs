@@ -59,14 +59,8 @@ async fn the_schema_refuses_malformed_data() {
 async fn every_content_column_is_declared_once_in_the_admin_and_exists() {
     let (_name, pool) = empty_database().await;
     forum_portal::database::migrate(&pool).await.unwrap();
-    const KEPT_BY_THE_DATABASE: [&str; 6] = [
-        "id",
-        "history_id",
-        "version",
-        "created_at",
-        "updated_at",
-        "source_id",
-    ];
+    const KEPT_BY_THE_DATABASE: [&str; 5] =
+        ["id", "history_id", "version", "created_at", "updated_at"];
     for (table, declared) in forum_portal::web::admin::spec::declared_columns() {
         let columns: Vec<String> = sqlx::query_scalar(
             "SELECT column_name::text FROM information_schema.columns

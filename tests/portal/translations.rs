@@ -317,7 +317,7 @@ async fn translators_see_the_original_mark_translations_and_find_what_is_missing
         needing.attrs("tbody th a", "href"),
         std::slice::from_ref(&path)
     );
-    assert!(needing.text("tbody td:nth-of-type(2)").contains("Urdu"));
+    assert!(needing.text("tbody td.list__translations").contains("Urdu"));
     let complete = app
         .page("/admin/organisations?missing=zh", StatusCode::OK)
         .await;

@@ -523,7 +523,11 @@ pub(super) async fn save(
 }
 
 /// Map a constraint violation to form errors; anything else is a real failure.
-fn constraint_errors(spec: &EntitySpec, error: sqlx::Error, lang: Lang) -> Result<Vec<FieldError>> {
+pub(super) fn constraint_errors(
+    spec: &EntitySpec,
+    error: sqlx::Error,
+    lang: Lang,
+) -> Result<Vec<FieldError>> {
     let sqlx::Error::Database(db_error) = &error else {
         return Err(error.into());
     };

@@ -30,6 +30,9 @@ pub async fn load_choices(db: &mut PgConnection, spec: &EntitySpec) -> Result<Ch
     if needs(ReferenceTable::People) {
         choices.people = entities::choices(&mut *db, ReferenceTable::People).await?;
     }
+    if needs(ReferenceTable::Sources) {
+        choices.sources = entities::choices(&mut *db, ReferenceTable::Sources).await?;
+    }
     Ok(choices)
 }
 

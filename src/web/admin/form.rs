@@ -44,6 +44,7 @@ impl Submission {
 pub struct Choices {
     pub organisations: Vec<(i64, String)>,
     pub people: Vec<(i64, String)>,
+    pub sources: Vec<(i64, String)>,
 }
 
 impl Choices {
@@ -51,6 +52,7 @@ impl Choices {
         match table {
             ReferenceTable::Organisations => &self.organisations,
             ReferenceTable::People => &self.people,
+            ReferenceTable::Sources => &self.sources,
         }
     }
 
@@ -419,7 +421,8 @@ fn clean_and_measure(
 }
 
 fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Result<Value, String> {
-    let text = clean_and_measure(raw, false, field.max_chars, lang)?;
+    let multiline = matches!(field.kind, FieldKind::LongText);
+    let text = clean_and_measure(raw, multiline, field.max_chars, lang)?;
     let label = field.label_in(lang);
     let empty = text.is_empty();
     if empty && field.required && !matches!(field.kind, FieldKind::Published | FieldKind::Position)
@@ -434,7 +437,7 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Resul
     match field.kind {
         // Handled by `parse_localized`.
         FieldKind::Localized | FieldKind::LocalizedLong => Ok(Value::Null),
-        FieldKind::Text => Ok(if empty {
+        FieldKind::Text | FieldKind::LongText => Ok(if empty {
             Value::Null
         } else {
             Value::String(text)
@@ -844,7 +847,7 @@ pub fn field_views(
     let mut views = Vec::new();
     for field in spec.fields {
         let (widget, options) = match field.kind {
-            FieldKind::LocalizedLong => ("textarea", Vec::new()),
+            FieldKind::LocalizedLong | FieldKind::LongText => ("textarea", Vec::new()),
             FieldKind::Url => ("url", Vec::new()),
             FieldKind::Date => ("date", Vec::new()),
             FieldKind::Published => ("checkbox", Vec::new()),
@@ -1040,6 +1043,7 @@ mod tests {
         let choices = Choices {
             organisations: vec![(1, "A".into()), (2, "B".into())],
             people: vec![],
+            sources: vec![],
         };
         assert_eq!(
             parse_parties(&["2".into(), "".into(), "1".into()], &choices, Lang::En).unwrap(),

@@ -1,6 +1,7 @@
 //! The admin: log in, then edit every entry through forms, with history and conflict checks.
 
 mod auth;
+mod bulk;
 mod context;
 mod dashboard;
 mod delete;
@@ -9,10 +10,12 @@ mod entry;
 mod extract;
 mod form;
 mod history;
+mod import;
 mod list;
 mod merge;
 pub mod session;
 pub mod spec;
+mod table_csv;
 mod translations;
 
 use axum::Router;
@@ -37,6 +40,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/{entity}", get(list::index))
         .route("/admin/{entity}/new", get(edit::new).post(edit::create))
         .route("/admin/{entity}/deleted", get(delete::deleted))
+        .route("/admin/{entity}/bulk", post(bulk::bulk))
+        .route("/admin/{entity}/export.csv", get(table_csv::export))
+        .route(
+            "/admin/{entity}/import",
+            get(import::form).post(import::upload),
+        )
         .route("/admin/{entity}/{id}", get(edit::edit).post(edit::update))
         .route(
             "/admin/{entity}/{id}/delete",

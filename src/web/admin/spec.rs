@@ -56,6 +56,7 @@ impl EntitySpec {
                     FieldKind::Localized
                         | FieldKind::LocalizedLong
                         | FieldKind::Text
+                        | FieldKind::LongText
                         | FieldKind::Slug
                         | FieldKind::Url
                 )
@@ -148,6 +149,8 @@ pub enum FieldKind {
     LocalizedLong,
     /// Plain text.
     Text,
+    /// Plain text in paragraphs (a source's own text).
+    LongText,
     /// A readable URL key.
     Slug,
     /// An http(s) link.
@@ -178,6 +181,8 @@ pub struct Filter {
 pub enum FilterKind {
     Choice(&'static [&'static str]),
     Reference(ReferenceTable),
+    /// An organisation among an agreement's parties (the column is `parties`).
+    Parties,
     Published,
 }
 
@@ -212,6 +217,19 @@ const fn published() -> Field {
     hinted(
         field("published", FieldKind::Published, false, 0),
         "hint.published",
+    )
+}
+
+/// The source an entry's facts come from.
+const fn source() -> Field {
+    hinted(
+        field(
+            "source_id",
+            FieldKind::Reference(ReferenceTable::Sources),
+            false,
+            20,
+        ),
+        "hint.source",
     )
 }
 
@@ -298,6 +316,7 @@ pub static ENTITIES: &[&EntitySpec] = &[
     &AGREEMENTS,
     &BOOTHS,
     &INITIATIVES,
+    &SOURCES,
 ];
 
 /// The entity with this URL key.
@@ -317,6 +336,7 @@ static FORUM: EntitySpec = entity(
         field("fair_short_name", FieldKind::Text, false, 40),
         field("fair_starts_on", FieldKind::Date, false, 10),
         field("fair_ends_on", FieldKind::Date, false, 10),
+        source(),
     ],
     "title",
     &["title"],
@@ -342,6 +362,7 @@ static ORGANISATIONS: EntitySpec = entity(
         ),
         field("description", FieldKind::LocalizedLong, false, 4000),
         field("website", FieldKind::Url, false, 2000),
+        source(),
         published(),
     ],
     "name",
@@ -378,6 +399,7 @@ static PEOPLE: EntitySpec = entity(
         field("bio", FieldKind::LocalizedLong, false, 4000),
         field("photo_url", FieldKind::Url, false, 2000),
         position(),
+        source(),
         published(),
     ],
     "name",
@@ -410,6 +432,7 @@ static QUOTES: EntitySpec = entity(
         ),
         field("kind", FieldKind::Choice(QUOTE_KINDS), true, 20),
         position(),
+        source(),
     ],
     "body",
     &["person_id", "position", "updated_at"],
@@ -438,16 +461,23 @@ static AGREEMENTS: EntitySpec = entity(
             20,
         ),
         position(),
+        source(),
         published(),
     ],
     "title",
     &["position", "title", "signed_on", "updated_at"],
 )
 .public_at("/agreements/")
-.filtered_by(&[Filter {
-    column: "published",
-    kind: FilterKind::Published,
-}])
+.filtered_by(&[
+    Filter {
+        column: "parties",
+        kind: FilterKind::Parties,
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+])
 .with_parties();
 
 static BOOTHS: EntitySpec = entity(
@@ -467,16 +497,23 @@ static BOOTHS: EntitySpec = entity(
         field("hall", FieldKind::Text, false, 40),
         field("note", FieldKind::LocalizedLong, false, 2000),
         position(),
+        source(),
         published(),
     ],
     "slug",
     &["position", "slug", "updated_at"],
 )
 .public_at("/exhibitors/")
-.filtered_by(&[Filter {
-    column: "published",
-    kind: FilterKind::Published,
-}]);
+.filtered_by(&[
+    Filter {
+        column: "organisation_id",
+        kind: FilterKind::Reference(ReferenceTable::Organisations),
+    },
+    Filter {
+        column: "published",
+        kind: FilterKind::Published,
+    },
+]);
 
 static INITIATIVES: EntitySpec = entity(
     "initiatives",
@@ -491,9 +528,29 @@ static INITIATIVES: EntitySpec = entity(
             20,
         ),
         position(),
+        source(),
     ],
     "name",
     &["position", "name", "updated_at"],
+);
+
+static SOURCES: EntitySpec = entity(
+    "sources",
+    &[
+        hinted(
+            field("publisher", FieldKind::Text, true, 300),
+            "hint.publisher",
+        ),
+        slug(),
+        field("published_on", FieldKind::Date, true, 10),
+        field("url", FieldKind::Url, false, 2000),
+        hinted(
+            field("body", FieldKind::LongText, false, 100_000),
+            "hint.source_body",
+        ),
+    ],
+    "publisher",
+    &["published_on", "publisher", "updated_at"],
 );
 
 #[cfg(test)]
@@ -534,7 +591,9 @@ mod tests {
                     .chain(spec.filters.iter().map(|f| &f.column))
                 {
                     assert!(
-                        *column == "updated_at" || spec.fields.iter().any(|f| f.column == *column),
+                        *column == "updated_at"
+                            || (*column == "parties" && spec.has_parties)
+                            || spec.fields.iter().any(|f| f.column == *column),
                         "{}: {column} is sorted or filtered by but is no field",
                         spec.key
                     );

@@ -58,7 +58,8 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let agreement = db::agreements::find(&mut conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
-    let source = super::source_of(&mut *conn, agreement.source_id).await?;
+    let source =
+        super::source_of(&mut *conn, agreement.source_id, "agreements", agreement.id).await?;
     let lang = Locale::current().lang;
     let parties: Vec<String> = agreement
         .parties

@@ -64,7 +64,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let booth = db::booths::find(&mut *conn, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
-    let source = super::source_of(&mut *conn, booth.source_id).await?;
+    let source = super::source_of(&mut *conn, booth.source_id, "booths", booth.id).await?;
     let lang = Locale::current().lang;
     let name = booth.organisation().display_name_in(lang);
     Ok(ExhibitorPage {

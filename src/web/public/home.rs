@@ -131,7 +131,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
     let speakers = db::people::list_published(&mut *conn).await?;
     let agreements = db::agreements::list_published(&mut conn).await?;
     let initiatives = db::initiatives::list(&mut *conn).await?;
-    let source = super::source_of(&mut *conn, forum.source_id).await?;
+    let source = super::source_of(&mut *conn, forum.source_id, "forum", 1).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
         Some(subtitle) => format!(

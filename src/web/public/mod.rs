@@ -62,13 +62,16 @@ fn checked_slug(slug: &str) -> Result<&str> {
     }
 }
 
-/// The source of an entry, when it records one.
+/// The source of an entry (`entity_id` of `entity`), when it records one, with when the entry
+/// was last edited.
 async fn source_of(
     db: impl sqlx::PgExecutor<'_>,
     source_id: Option<i64>,
+    entity: &str,
+    entity_id: i64,
 ) -> Result<Option<Source>> {
     match source_id {
-        Some(id) => Ok(db::sources::find(db, id).await?),
+        Some(id) => Ok(db::sources::find(db, id, entity, entity_id).await?),
         None => Ok(None),
     }
 }

@@ -211,7 +211,13 @@ pub async fn page(
     let people = db::people::list_for_organisation(&mut *conn, organisation.id).await?;
     let agreements = db::agreements::list_for_organisation(&mut conn, organisation.id).await?;
     let booth = db::booths::find_for_organisation(&mut *conn, organisation.id).await?;
-    let source = super::source_of(&mut *conn, organisation.source_id).await?;
+    let source = super::source_of(
+        &mut *conn,
+        organisation.source_id,
+        "organisations",
+        organisation.id,
+    )
+    .await?;
     let lang = Locale::current().lang;
     let name = organisation.display_name_in(lang);
     let mut parts = vec![name.clone()];

@@ -69,7 +69,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     let quotes = db::quotes::for_person(&mut *conn, person.id).await?;
     let agreements = db::agreements::list_announced_by(&mut conn, person.id).await?;
     let initiatives = db::initiatives::list_mentioned_by(&mut *conn, person.id).await?;
-    let source = super::source_of(&mut *conn, person.source_id).await?;
+    let source = super::source_of(&mut *conn, person.source_id, "people", person.id).await?;
     let lang = Locale::current().lang;
     let name = person.name.plain(lang);
     let mut who = vec![name.to_owned()];
