@@ -7,6 +7,7 @@ mod helpers;
 
 mod i18n;
 
+mod accounts;
 mod admin_auth;
 mod admin_edit;
 mod binary;
@@ -25,3 +26,4 @@ mod pages;
 mod report_wording;
 mod site;
 mod translations;
+mod two_factor;
