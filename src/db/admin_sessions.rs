@@ -35,15 +35,46 @@ pub async fn insert(
     Ok(())
 }
 
-/// The account's sessions, most recently used first.
-pub async fn for_admin(db: impl PgExecutor<'_>, admin_id: i64) -> sqlx::Result<Vec<SessionRow>> {
+/// How long sessions last: idle minutes and hours at most (as the session layer has them).
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime {
+    pub idle_minutes: u32,
+    pub max_hours: u32,
+}
+
+/// The account's sessions that can still be in use, most recently used first.
+pub async fn for_admin(
+    db: impl PgExecutor<'_>,
+    admin_id: i64,
+    lifetime: Lifetime,
+) -> sqlx::Result<Vec<SessionRow>> {
     sqlx::query_as(
         "SELECT id, key_hash, created_at, last_seen_at, address, user_agent
-         FROM admin_sessions WHERE admin_id = $1 ORDER BY last_seen_at DESC, id DESC",
+         FROM admin_sessions
+         WHERE admin_id = $1
+           AND last_seen_at > now() - make_interval(mins => $2 + 1)
+           AND created_at > now() - make_interval(hours => $3)
+         ORDER BY last_seen_at DESC, id DESC",
     )
     .bind(admin_id)
+    .bind(lifetime.idle_minutes as i32)
+    .bind(lifetime.max_hours as i32)
     .fetch_all(db)
     .await
+}
+
+/// Forget sessions that have expired (idle too long, or too old).
+pub async fn delete_expired(db: impl PgExecutor<'_>, lifetime: Lifetime) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM admin_sessions
+         WHERE last_seen_at < now() - make_interval(mins => $1 + 1)
+            OR created_at < now() - make_interval(hours => $2)",
+    )
+    .bind(lifetime.idle_minutes as i32)
+    .bind(lifetime.max_hours as i32)
+    .execute(db)
+    .await?
+    .rows_affected())
 }
 
 /// End one session of the account; false when it has no such session.

@@ -121,6 +121,11 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
         ),
         get("/admin/accounts", "/admin/accounts".into(), Least::Admin),
         get("/admin/audit", "/admin/audit".into(), Least::Admin),
+        get(
+            "/admin/accounts/{id}/remove",
+            "/admin/accounts/999999/remove".into(),
+            Least::Admin,
+        ),
         // Saves: every role may post; a translator's is checked field by field (no version:
         // a 400 for everyone).
         post("/admin/{entity}/{id}", p.clone(), vec![], Least::Translator),
@@ -379,6 +384,20 @@ async fn a_translator_changes_translations_and_nothing_else() {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
     assert_eq!(organisation(&app, "zbra").await, after);
+
+    // The forum too: its Chinese title, and nothing else.
+    let form = browser_form(&translator, "/admin/forum/1").await;
+    let response = translator
+        .post_changed("/admin/forum/1", &form, &[("title.zh", "译者改的标题")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (zh, city): (String, String) =
+        sqlx::query_as("SELECT title->>'zh', city->>'en' FROM forum")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(zh, "译者改的标题");
+    assert_eq!(city, "Beijing");
 }
 
 #[tokio::test]

@@ -315,6 +315,12 @@ async fn account_pages(app: &TestApp) -> Vec<Served> {
     pages.push(served("/admin/invite", response).await);
 
     let member = crate::accounts::member(app, "gates@example.org", "translator").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM admins WHERE email = 'gates@example.org'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let path = format!("/admin/accounts/{id}/remove");
+    pages.push(served(&path, app.get(&path).await).await);
     let (_, _, html) = crate::two_factor::turn_on_with_page(&member).await;
     pages.push(Served::new(
         "/admin/account/two-factor/recovery-codes",

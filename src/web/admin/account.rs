@@ -62,7 +62,8 @@ async fn page(
 ) -> Result<AccountPage> {
     let lang = frame.lang;
     let current = frame.admin.0.key_hash();
-    let sessions = db::admin_sessions::for_admin(&state.db, frame.admin_id())
+    let lifetime = super::session_lifetime(&state.web.sessions);
+    let sessions = db::admin_sessions::for_admin(&state.db, frame.admin_id(), lifetime)
         .await?
         .into_iter()
         .map(|row| SessionView {
@@ -174,7 +175,8 @@ pub async fn end_session(
     CheckedForm(_): CheckedForm,
 ) -> Result<Response> {
     let session_id: i64 = session_id.parse().map_err(|_| AppError::NotFound)?;
-    let sessions = db::admin_sessions::for_admin(&state.db, frame.admin_id()).await?;
+    let lifetime = super::session_lifetime(&state.web.sessions);
+    let sessions = db::admin_sessions::for_admin(&state.db, frame.admin_id(), lifetime).await?;
     let Some(target) = sessions.iter().find(|s| s.id == session_id) else {
         return Err(AppError::NotFound);
     };

@@ -296,6 +296,34 @@ pub async fn enable(
     change(&state, &frame, client, &id, Change::Enable).await
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/account_remove.html")]
+pub struct RemovePage {
+    ctx: AdminContext,
+    lang: Lang,
+    id: i64,
+    email: String,
+}
+
+/// Ask before removing an account.
+pub async fn confirm_remove(
+    State(state): State<AppState>,
+    frame: Frame,
+    Path(id): Path<String>,
+) -> Result<RemovePage> {
+    frame.require(Role::Admin)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = db::admins::account(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(RemovePage {
+        ctx: frame.context().await?,
+        lang: frame.lang,
+        id,
+        email: account.email,
+    })
+}
+
 /// Remove another account (history keeps what it changed).
 pub async fn remove(
     State(state): State<AppState>,

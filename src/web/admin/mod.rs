@@ -85,7 +85,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/role", post(accounts::change_role))
         .route("/admin/accounts/{id}/disable", post(accounts::disable))
         .route("/admin/accounts/{id}/enable", post(accounts::enable))
-        .route("/admin/accounts/{id}/remove", post(accounts::remove))
+        .route(
+            "/admin/accounts/{id}/remove",
+            get(accounts::confirm_remove).post(accounts::remove),
+        )
         .route("/admin/audit", get(audit::index))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let open = Router::new()
@@ -341,16 +344,31 @@ pub async fn announce_setup_link(db: &sqlx::PgPool, base_url: &str) -> anyhow::R
     Ok(())
 }
 
-/// Delete expired sessions every ten minutes.
-pub fn spawn_session_cleanup(db: sqlx::PgPool) -> tokio::task::JoinHandle<()> {
+/// How long admin sessions last, as configured.
+pub fn session_lifetime(args: &crate::config::SessionArgs) -> crate::db::admin_sessions::Lifetime {
+    crate::db::admin_sessions::Lifetime {
+        idle_minutes: args.session_idle_minutes.max(1),
+        max_hours: args.session_max_hours.max(1),
+    }
+}
+
+/// Delete expired sessions (and the accounts' records of them) every ten minutes.
+pub fn spawn_session_cleanup(
+    db: sqlx::PgPool,
+    args: &crate::config::SessionArgs,
+) -> tokio::task::JoinHandle<()> {
     use tower_sessions::session_store::ExpiredDeletion;
+    let lifetime = session_lifetime(args);
     tokio::spawn(async move {
-        let store = tower_sessions_sqlx_store::PostgresStore::new(db);
+        let store = tower_sessions_sqlx_store::PostgresStore::new(db.clone());
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             interval.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "cannot delete expired sessions");
+            }
+            if let Err(error) = crate::db::admin_sessions::delete_expired(&db, lifetime).await {
+                tracing::warn!(%error, "cannot forget expired admin sessions");
             }
         }
     })

@@ -109,6 +109,8 @@ const PENDING_SECONDS: i64 = 5 * 60;
 /// Remember a half-finished login (a new session id: the password was right).
 pub async fn set_pending(session: &Session, id: i64, email: &str, next: &str) -> Result<()> {
     session.cycle_id().await.map_err(session_error)?;
+    // Whoever was logged in on this browser before is not any more.
+    let _: Option<SessionAdmin> = session.remove(ADMIN_KEY).await.map_err(session_error)?;
     let pending = PendingLogin {
         id,
         email: email.to_owned(),
