@@ -69,7 +69,7 @@ CREATE TABLE audit_log (
         'login', 'login_failed', 'login_refused', 'logout', 'two_factor_failed',
         'invite', 'invite_revoked', 'invite_accepted', 'role_changed', 'disabled', 'enabled',
         'removed', 'password_changed', 'session_ended', 'two_factor_enabled',
-        'two_factor_disabled', 'recovery_code_used', 'setting_changed', 'setup')),
+        'two_factor_disabled', 'two_factor_reset', 'recovery_code_used', 'recovery_codes_renewed', 'setting_changed', 'setup')),
     subject_id     bigint REFERENCES admins (id) ON DELETE SET NULL,
     subject_email  text,
     detail         text,

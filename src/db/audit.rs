@@ -23,14 +23,16 @@ pub enum Action {
     SessionEnded,
     TwoFactorEnabled,
     TwoFactorDisabled,
+    TwoFactorReset,
     RecoveryCodeUsed,
+    RecoveryCodesRenewed,
     SettingChanged,
     Setup,
 }
 
 impl Action {
     /// Every action (the schema's CHECK lists the same names).
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Self::Login,
         Self::LoginFailed,
         Self::LoginRefused,
@@ -47,7 +49,9 @@ impl Action {
         Self::SessionEnded,
         Self::TwoFactorEnabled,
         Self::TwoFactorDisabled,
+        Self::TwoFactorReset,
         Self::RecoveryCodeUsed,
+        Self::RecoveryCodesRenewed,
         Self::SettingChanged,
         Self::Setup,
     ];
@@ -71,7 +75,9 @@ impl Action {
             Self::SessionEnded => "session_ended",
             Self::TwoFactorEnabled => "two_factor_enabled",
             Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::TwoFactorReset => "two_factor_reset",
             Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::SettingChanged => "setting_changed",
             Self::Setup => "setup",
         }

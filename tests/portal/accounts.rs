@@ -148,6 +148,18 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
             Least::Translator,
         ),
         post(
+            "/admin/account/two-factor/recovery-codes",
+            "/admin/account/two-factor/recovery-codes".into(),
+            vec![],
+            Least::Translator,
+        ),
+        post(
+            "/admin/accounts/{id}/two-factor/reset",
+            "/admin/accounts/999999/two-factor/reset".into(),
+            vec![],
+            Least::Admin,
+        ),
+        post(
             "/admin/account/two-factor/disable",
             "/admin/account/two-factor/disable".into(),
             vec![],

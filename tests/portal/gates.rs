@@ -327,6 +327,9 @@ async fn account_pages(app: &TestApp) -> Vec<Served> {
         StatusCode::OK,
         html,
     ));
+    let path = "/admin/account/two-factor";
+    pages.push(served(path, member.get(path).await).await);
+    pages.push(served("/admin/accounts", app.get("/admin/accounts").await).await);
     crate::two_factor::log_out(&member).await;
     member.log_in("gates@example.org", ADMIN_PASSWORD).await;
     let path = "/admin/login/two-factor";

@@ -147,6 +147,39 @@ async fn a_login_with_two_factor_needs_a_code_and_each_code_works_once() {
         page.texts("main p")
     );
 
+    // New recovery codes replace the old ones (confirmed with the password).
+    let token = app.csrf_token("/admin/account").await;
+    let response = app
+        .post_form(
+            "/admin/account/two-factor/recovery-codes",
+            &[("csrf_token", &token), ("password", "not the password")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = app
+        .post_form(
+            "/admin/account/two-factor/recovery-codes",
+            &[("csrf_token", &token), ("password", ADMIN_PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .page("/admin/account/two-factor/recovery-codes", StatusCode::OK)
+        .await;
+    let renewed = page.texts(".recovery-codes code");
+    assert_eq!(renewed.len(), 10);
+    log_out(&app).await;
+    app.log_in("admin@example.org", ADMIN_PASSWORD).await;
+    assert_eq!(
+        send_code(&app, &codes[5]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old codes no longer work"
+    );
+    assert_eq!(
+        send_code(&app, &renewed[0]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
     // Turning it off needs the password (or a code).
     let token = app.csrf_token("/admin/account").await;
     let response = app
@@ -238,4 +271,24 @@ async fn when_two_factor_is_required_accounts_without_it_set_it_up_first() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    // An admin can turn it off for someone who lost their phone; they set it up again.
+    turn_on(&app).await;
+    let token = app.csrf_token("/admin/accounts").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM admins WHERE email = 'editor@example.org'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let response = app
+        .post_form(
+            &format!("/admin/accounts/{id}/two-factor/reset"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&editor.get("/admin/people").await),
+        "/admin/account/two-factor",
+        "set it up again"
+    );
 }

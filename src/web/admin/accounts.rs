@@ -183,6 +183,7 @@ enum Change {
     Disable,
     Enable,
     Remove,
+    ResetTwoFactor,
 }
 
 /// Apply a change to another account, never leaving the portal without an enabled admin.
@@ -201,7 +202,10 @@ async fn change(
         return Ok(Redirect::to("/admin/accounts").into_response());
     }
     let mut tx = state.db.begin().await?;
-    let removes_an_admin = !matches!(change, Change::Role(Role::Admin) | Change::Enable);
+    let removes_an_admin = matches!(
+        change,
+        Change::Role(Role::Editor | Role::Translator) | Change::Disable | Change::Remove
+    );
     // Lock the enabled admins first, so two admins demoting each other cannot both succeed.
     let another_admin = if removes_an_admin {
         db::admins::another_enabled_admin(&mut tx, id).await?
@@ -237,6 +241,10 @@ async fn change(
         Change::Remove => {
             db::admins::remove(&mut *tx, id).await?;
             (Action::Removed, None, "accounts.removed")
+        }
+        Change::ResetTwoFactor => {
+            db::two_factor::disable(&mut tx, id).await?;
+            (Action::TwoFactorReset, None, "accounts.two_factor_reset")
         }
     };
     tx.commit().await?;
@@ -333,6 +341,18 @@ pub async fn remove(
     CheckedForm(_): CheckedForm,
 ) -> Result<Response> {
     change(&state, &frame, client, &id, Change::Remove).await
+}
+
+/// Turn off another account's two-factor login (a lost phone and no recovery codes left): it
+/// logs in with its password, and sets it up again.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+    CheckedForm(_): CheckedForm,
+) -> Result<Response> {
+    change(&state, &frame, client, &id, Change::ResetTwoFactor).await
 }
 
 /// Require (or stop requiring) two-factor login of every account.

@@ -106,3 +106,21 @@ pub async fn index(
         pages,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_label_in_every_language() {
+        for lang in Lang::ALL {
+            for action in Action::ALL {
+                assert_ne!(
+                    action_label(lang, action.as_str()),
+                    "?",
+                    "{lang}: {action:?}"
+                );
+            }
+        }
+    }
+}

@@ -66,7 +66,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/account/two-factor/enable", post(two_factor::enable))
         .route(
             "/admin/account/two-factor/recovery-codes",
-            get(two_factor::recovery_codes),
+            get(two_factor::recovery_codes).post(two_factor::renew_recovery_codes),
         )
         .route(
             "/admin/account/two-factor/disable",
@@ -85,6 +85,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/role", post(accounts::change_role))
         .route("/admin/accounts/{id}/disable", post(accounts::disable))
         .route("/admin/accounts/{id}/enable", post(accounts::enable))
+        .route(
+            "/admin/accounts/{id}/two-factor/reset",
+            post(accounts::reset_two_factor),
+        )
         .route(
             "/admin/accounts/{id}/remove",
             get(accounts::confirm_remove).post(accounts::remove),

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::audit;
 use super::context::AdminContext;
 use super::extract::{CheckedForm, Frame};
+use super::form::Submission;
 use super::session::{self, ClientAddr};
 use crate::auth::{self, totp};
 use crate::db;
@@ -157,6 +158,75 @@ pub async fn recovery_codes(frame: Frame) -> Result<Response> {
     .into_response())
 }
 
+/// Whether the form confirms who is there: a current code from the app (used up) or the
+/// account's password.
+async fn confirmed(
+    state: &AppState,
+    account: &db::admins::LoginAccount,
+    secret: &str,
+    form: &Submission,
+) -> Result<bool> {
+    let code = form.get("code").unwrap_or_default();
+    if let Some(step) = totp::check(secret, code, totp::now())?
+        && db::two_factor::use_step(&state.db, account.id, step as i64).await?
+    {
+        return Ok(true);
+    }
+    let password = form.get("password").unwrap_or_default().to_owned();
+    Ok(!password.is_empty()
+        && auth::verify_password(password, Some(account.password_hash.clone())).await?)
+}
+
+/// New recovery codes in place of the old ones (confirmed with a code or the password), shown
+/// once.
+pub async fn renew_recovery_codes(
+    State(state): State<AppState>,
+    frame: Frame,
+    ClientAddr(client): ClientAddr,
+    CheckedForm(form): CheckedForm,
+) -> Result<Response> {
+    let lang = frame.lang;
+    let account = db::admins::find_for_check(&state.db, frame.admin_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(secret) = account.totp_secret.clone() else {
+        return Ok(Redirect::to("/admin/account/two-factor").into_response());
+    };
+    if !confirmed(&state, &account, &secret, &form).await? {
+        let page = page(
+            &state,
+            &frame,
+            Some(lang.t("admin.two_factor.confirm_wrong").to_owned()),
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|code| totp::recovery_code_hash(account.id, code))
+        .collect();
+    let mut tx = state.db.begin().await?;
+    db::two_factor::replace_recovery_codes(&mut tx, account.id, &hashes).await?;
+    tx.commit().await?;
+    session::set_recovery_codes(&frame.session, &codes).await?;
+    let address = address(client);
+    audit::note(
+        &state.db,
+        Action::RecoveryCodesRenewed,
+        NewEntry {
+            actor_id: Some(account.id),
+            actor_email: Some(&account.email),
+            subject_id: Some(account.id),
+            subject_email: Some(&account.email),
+            address: address.as_deref(),
+            ..NewEntry::default()
+        },
+    )
+    .await;
+    Ok(Redirect::to("/admin/account/two-factor/recovery-codes").into_response())
+}
+
 /// Turn two-factor login off, with a current code or the password (not while the portal
 /// requires it).
 pub async fn disable(
@@ -177,16 +247,7 @@ pub async fn disable(
     let Some(secret) = account.totp_secret.clone() else {
         return Ok(Redirect::to("/admin/account/two-factor").into_response());
     };
-    let code = form.get("code").unwrap_or_default();
-    let password = form.get("password").unwrap_or_default().to_owned();
-    let by_code = match totp::check(&secret, code, totp::now())? {
-        Some(step) => db::two_factor::use_step(&state.db, account.id, step as i64).await?,
-        None => false,
-    };
-    let confirmed = by_code
-        || (!password.is_empty()
-            && auth::verify_password(password, Some(account.password_hash.clone())).await?);
-    if !confirmed {
+    if !confirmed(&state, &account, &secret, &form).await? {
         let page = page(
             &state,
             &frame,
