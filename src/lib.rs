@@ -56,7 +56,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     )),
                 };
                 web::admin::announce_setup_link(&state.db, &url).await?;
-                let cleanup = web::admin::spawn_session_cleanup(state.db.clone());
+                let cleanup =
+                    web::admin::spawn_session_cleanup(state.db.clone(), &state.web.sessions);
                 let served = server::serve(listener, app(state), server::shutdown_signal()).await;
                 cleanup.abort();
                 served

@@ -1,5 +1,7 @@
 //! Secrets: password hashing, random tokens, and comparing them without leaking timing.
 
+pub mod totp;
+
 use anyhow::Context;
 
 use crate::i18n::Message;

@@ -3,19 +3,24 @@
 //! Public-site queries return only published rows, and link only to published rows,
 //! so a visitor never follows a link to a draft.
 
+pub mod admin_sessions;
 pub mod admins;
 pub mod agreements;
+pub mod audit;
 pub mod booths;
 pub mod entities;
 pub mod forum;
 pub mod history;
 pub mod initiatives;
+pub mod invites;
 pub mod login_failures;
 pub mod organisations;
 pub mod people;
 pub mod quotes;
+pub mod settings;
 pub mod setup_tokens;
 pub mod sources;
+pub mod two_factor;
 
 use crate::domain::LocalizedText;
 

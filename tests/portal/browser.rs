@@ -160,3 +160,52 @@ async fn an_urdu_page_runs_right_to_left_with_its_navigation_from_the_right() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_translator_edits_a_chinese_name_and_nothing_else_can_change() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let hash = forum_portal::auth::hash_password(crate::helpers::ADMIN_PASSWORD.to_owned())
+        .await
+        .unwrap();
+    forum_portal::db::admins::create_with_role(
+        &app.db,
+        "translator@example.org",
+        &hash,
+        forum_portal::domain::Role::Translator,
+    )
+    .await
+    .unwrap();
+    browser.log_in(&app, "translator@example.org").await;
+
+    let id = app.id_of("organisations", "pia").await;
+    browser
+        .goto(&app.url(&format!("/admin/organisations/{id}")))
+        .await;
+    // The English name is there to read, not to change.
+    let english = browser
+        .client()
+        .find(Locator::Css("#field-name"))
+        .await
+        .unwrap();
+    assert!(!english.is_enabled().await.unwrap());
+    browser
+        .set_field("#field-name\\.zh", "巴基斯坦国际航空")
+        .await;
+    browser.save().await;
+    assert_eq!(browser.text(".flash").await, "Saved the organisation.");
+
+    let (zh, en, published): (String, String, bool) = sqlx::query_as(
+        "SELECT name->>'zh', name->>'en', published FROM organisations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(zh, "巴基斯坦国际航空");
+    assert_eq!(en, "Pakistan International Airlines");
+    assert!(published, "the disabled box did not unpublish it");
+    browser.close().await;
+}

@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::chrome::{Browser, Problem};
-use crate::helpers::{Page, TestApp, content_type};
+use crate::helpers::{ADMIN_PASSWORD, Page, TestApp, content_type};
 use crate::site::{Fetched, crawl};
 
 /// A page as the server sent it.
@@ -260,6 +260,83 @@ async fn answer_pages(app: &TestApp) -> Vec<Served> {
         )
         .await;
     pages.push(served("/admin/setup", response).await);
+    pages.extend(account_pages(app).await);
+    pages
+}
+
+/// The answers of the account pages: a wrong current password, a new invitation link, the
+/// invitation form and its errors, the recovery codes, the code asked at login and a wrong one.
+async fn account_pages(app: &TestApp) -> Vec<Served> {
+    let mut pages = Vec::new();
+    let token = app.csrf_token("/admin/account").await;
+    let response = app
+        .post_form(
+            "/admin/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", "not the password"),
+                ("password", "short"),
+                ("password_again", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(served("/admin/account", response).await);
+    let response = app
+        .post_form(
+            "/admin/accounts/invite",
+            &[("csrf_token", &token), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let accounts = served("/admin/accounts", app.get("/admin/accounts").await).await;
+    let link = Page::parse(&accounts.html).text("#invite-link code");
+    pages.push(accounts);
+    let path = format!(
+        "/admin/invite{}",
+        link.split_once("/admin/invite").unwrap().1
+    );
+    let invitee = app.other_client();
+    pages.push(served(&path, invitee.get(&path).await).await);
+    let csrf = invitee.csrf_token(&path).await;
+    let response = invitee
+        .post_form(
+            "/admin/invite",
+            &[
+                ("csrf_token", &csrf),
+                ("token", link.split("token=").nth(1).unwrap()),
+                ("email", "not an address"),
+                ("password", "short"),
+                ("password_again", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(served("/admin/invite", response).await);
+
+    let member = crate::accounts::member(app, "gates@example.org", "translator").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM admins WHERE email = 'gates@example.org'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let path = format!("/admin/accounts/{id}/remove");
+    pages.push(served(&path, app.get(&path).await).await);
+    let (_, _, html) = crate::two_factor::turn_on_with_page(&member).await;
+    pages.push(Served::new(
+        "/admin/account/two-factor/recovery-codes",
+        StatusCode::OK,
+        html,
+    ));
+    let path = "/admin/account/two-factor";
+    pages.push(served(path, member.get(path).await).await);
+    pages.push(served("/admin/accounts", app.get("/admin/accounts").await).await);
+    crate::two_factor::log_out(&member).await;
+    member.log_in("gates@example.org", ADMIN_PASSWORD).await;
+    let path = "/admin/login/two-factor";
+    pages.push(served(path, member.get(path).await).await);
+    let response = crate::two_factor::send_code(&member, "000000").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    pages.push(served(path, response).await);
     pages
 }
 

@@ -7,6 +7,7 @@ mod helpers;
 
 mod i18n;
 
+mod accounts;
 mod admin_auth;
 mod admin_csv;
 mod admin_edit;
@@ -29,3 +30,4 @@ mod pages;
 mod report_wording;
 mod site;
 mod translations;
+mod two_factor;

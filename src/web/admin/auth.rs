@@ -3,17 +3,22 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use std::net::IpAddr;
+
+use super::audit;
 use super::session::{self, ClientAddr};
 use super::{CurrentAdmin, safe_next};
 use crate::auth;
+use crate::db::admins::Admin;
+use crate::db::audit::{Action, NewEntry};
 use crate::db::{self, login_failures::Limit};
-use crate::domain::email;
+use crate::domain::{Role, email};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
@@ -85,6 +90,7 @@ pub async fn login(
     State(state): State<AppState>,
     session: Session,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
     session::check_csrf(&session, form.csrf_token.as_deref()).await?;
@@ -104,23 +110,64 @@ pub async fn login(
     }
 
     let found = db::admins::find_for_login(&state.db, &normalised).await?;
-    let (admin, hash) = match found {
-        Some((admin, hash)) => (Some(admin), Some(hash)),
-        None => (None, None),
-    };
+    let hash = found.as_ref().map(|account| account.password_hash.clone());
     let password = form.password.clone();
-    let valid = auth::verify_password(password, hash).await? && admin.is_some();
-    match admin.filter(|_| valid) {
-        Some(admin) => {
+    let valid = auth::verify_password(password, hash).await? && found.is_some();
+    let address = client.map(|ip| ip.to_string());
+    match found.filter(|_| valid) {
+        Some(account) if account.disabled => {
+            // The password was right: say why, without counting it as a guess.
+            tracing::warn!(email = %account.email, client = ?client, "login refused: account disabled");
+            audit::note(
+                &state.db,
+                Action::LoginRefused,
+                NewEntry {
+                    actor_id: Some(account.id),
+                    actor_email: Some(&account.email),
+                    detail: Some("disabled_account"),
+                    address: address.as_deref(),
+                    ..NewEntry::default()
+                },
+            )
+            .await;
+            let lang = Locale::current().lang;
+            let page = LoginPage {
+                lang,
+                csrf_token: session::csrf_token(&session).await?,
+                email: form.email.trim().to_owned(),
+                next,
+                error: Some(lang.t("admin.login.disabled").to_owned()),
+                flash: None,
+            };
+            Ok((StatusCode::FORBIDDEN, page).into_response())
+        }
+        Some(account) if account.totp_secret.is_some() => {
+            // Half logged in: only the code page is open until the second factor is given.
+            session::set_pending(&session, account.id, &account.email, &next).await?;
+            tracing::info!(email = %account.email, client = ?client, "password accepted: code asked");
+            Ok(Redirect::to("/admin/login/two-factor").into_response())
+        }
+        Some(account) => {
             db::login_failures::clear(&state.db, &account_key).await?;
-            session::log_in(&session, admin.id, &admin.email).await?;
-            tracing::info!(email = %admin.email, client = ?client, "login succeeded");
+            start_session(&state, &session, &account.admin(), client, &headers).await?;
             Ok(Redirect::to(&next).into_response())
         }
         None => {
             db::login_failures::record_failure(&state.db, &account_key, ACCOUNT_LIMIT).await?;
             db::login_failures::record_failure(&state.db, &address_key, ADDRESS_LIMIT).await?;
             tracing::warn!(email = %normalised, client = ?client, "login failed");
+            let tried: String = normalised.chars().take(254).collect();
+            audit::note(
+                &state.db,
+                Action::LoginFailed,
+                NewEntry {
+                    actor_id: None,
+                    actor_email: Some(&tried),
+                    address: address.as_deref(),
+                    ..NewEntry::default()
+                },
+            )
+            .await;
             let page = LoginPage {
                 lang: Locale::current().lang,
                 csrf_token: session::csrf_token(&session).await?,
@@ -128,6 +175,174 @@ pub async fn login(
                 next,
                 error: Some(Locale::current().lang.t("admin.login.wrong").to_owned()),
                 flash: None,
+            };
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+    }
+}
+
+/// The `User-Agent` of a request, shortened for keeping.
+fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|agent| agent.chars().take(300).collect())
+}
+
+/// Log `admin` in on this session: remember the session (so it can be listed and ended), the
+/// time of the login, and write it to the audit log. Only remembering the session can fail the
+/// login; the rest is logged and passed over.
+pub(super) async fn start_session(
+    state: &AppState,
+    session: &Session,
+    admin: &Admin,
+    client: Option<IpAddr>,
+    headers: &HeaderMap,
+) -> Result<()> {
+    let login = session::log_in(session, admin.id, &admin.email).await?;
+    let address = client.map(|ip| ip.to_string());
+    let agent = user_agent(headers);
+    db::admin_sessions::insert(
+        &state.db,
+        admin.id,
+        &login.key_hash(),
+        address.as_deref(),
+        agent.as_deref(),
+    )
+    .await?;
+    if let Err(error) = db::admins::touch_login(&state.db, admin.id).await {
+        tracing::error!(%error, "cannot record the time of a login");
+    }
+    audit::note(
+        &state.db,
+        Action::Login,
+        NewEntry {
+            actor_id: Some(admin.id),
+            actor_email: Some(&admin.email),
+            address: address.as_deref(),
+            ..NewEntry::default()
+        },
+    )
+    .await;
+    tracing::info!(email = %admin.email, client = ?client, "login succeeded");
+    Ok(())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/login_two_factor.html")]
+pub struct TwoFactorLoginPage {
+    lang: Lang,
+    csrf_token: String,
+    error: Option<String>,
+}
+
+/// The page asking for the second factor, while a password was just accepted.
+pub async fn two_factor_form(session: Session) -> Result<Response> {
+    if session::pending(&session).await?.is_none() {
+        return Ok(Redirect::to("/admin/login").into_response());
+    }
+    Ok(TwoFactorLoginPage {
+        lang: Locale::current().lang,
+        csrf_token: session::csrf_token(&session).await?,
+        error: None,
+    }
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    code: String,
+}
+
+/// Check the second factor: a code from the app (each works once) or a recovery code (each
+/// works once). Failures count towards the same locks as wrong passwords.
+pub async fn two_factor(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    let Some(pending) = session::pending(&session).await? else {
+        session::set_flash(
+            &session,
+            Locale::current().lang.t("admin.two_factor.expired"),
+        )
+        .await?;
+        return Ok(Redirect::to("/admin/login").into_response());
+    };
+    let account_key = format!("account:{}", pending.email);
+    let address_key = format!(
+        "address:{}",
+        client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    );
+    for key in [&account_key, &address_key] {
+        if let Some(seconds) = db::login_failures::locked_for(&state.db, key).await? {
+            tracing::warn!(email = %pending.email, client = ?client, "code refused: too many failures");
+            return Ok(too_many_attempts(seconds));
+        }
+    }
+    let address = client.map(|ip| ip.to_string());
+    let account = db::admins::find_for_check(&state.db, pending.id).await?;
+    let mut used_recovery_code = false;
+    let accepted = match &account {
+        Some(account) if !account.disabled => match &account.totp_secret {
+            Some(secret) => match auth::totp::check(secret, &form.code, auth::totp::now())? {
+                Some(step) => db::two_factor::use_step(&state.db, account.id, step as i64).await?,
+                None => {
+                    let hash = auth::totp::recovery_code_hash(account.id, &form.code);
+                    used_recovery_code =
+                        db::two_factor::use_recovery_code(&state.db, account.id, &hash).await?;
+                    used_recovery_code
+                }
+            },
+            // Two-factor login was turned off meanwhile: the password was enough.
+            None => true,
+        },
+        _ => false,
+    };
+    match account.filter(|_| accepted) {
+        Some(account) => {
+            db::login_failures::clear(&state.db, &account_key).await?;
+            if used_recovery_code {
+                audit::note(
+                    &state.db,
+                    Action::RecoveryCodeUsed,
+                    NewEntry {
+                        actor_id: Some(account.id),
+                        actor_email: Some(&account.email),
+                        address: address.as_deref(),
+                        ..NewEntry::default()
+                    },
+                )
+                .await;
+            }
+            start_session(&state, &session, &account.admin(), client, &headers).await?;
+            Ok(Redirect::to(&pending.next).into_response())
+        }
+        None => {
+            db::login_failures::record_failure(&state.db, &account_key, ACCOUNT_LIMIT).await?;
+            db::login_failures::record_failure(&state.db, &address_key, ADDRESS_LIMIT).await?;
+            tracing::warn!(email = %pending.email, client = ?client, "second factor failed");
+            audit::note(
+                &state.db,
+                Action::TwoFactorFailed,
+                NewEntry {
+                    actor_id: Some(pending.id),
+                    actor_email: Some(&pending.email),
+                    address: address.as_deref(),
+                    ..NewEntry::default()
+                },
+            )
+            .await;
+            let lang = Locale::current().lang;
+            let page = TwoFactorLoginPage {
+                lang,
+                csrf_token: session::csrf_token(&session).await?,
+                error: Some(lang.t("admin.two_factor.wrong").to_owned()),
             };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
@@ -154,12 +369,27 @@ pub struct LogoutForm {
 
 /// Log out: the session is deleted on the server.
 pub async fn logout(
+    State(state): State<AppState>,
     session: Session,
+    ClientAddr(client): ClientAddr,
     Extension(admin): Extension<CurrentAdmin>,
     Form(form): Form<LogoutForm>,
 ) -> Result<Response> {
     session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    db::admin_sessions::end_by_key(&state.db, &admin.0.key_hash()).await?;
     session::log_out(&session).await?;
+    let address = client.map(|ip| ip.to_string());
+    audit::note(
+        &state.db,
+        Action::Logout,
+        NewEntry {
+            actor_id: Some(admin.0.id),
+            actor_email: Some(&admin.0.email),
+            address: address.as_deref(),
+            ..NewEntry::default()
+        },
+    )
+    .await;
     tracing::info!(email = %admin.0.email, "logged out");
     Ok(Redirect::to("/admin/login").into_response())
 }
@@ -228,6 +458,8 @@ pub struct SetupForm {
 pub async fn setup(
     State(state): State<AppState>,
     session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Result<Response> {
     session::check_csrf(&session, form.csrf_token.as_deref()).await?;
@@ -269,7 +501,19 @@ pub async fn setup(
     let admin = db::admins::create(&mut *tx, &email, &hash).await?;
     tx.commit().await?;
     tracing::info!(email = %admin.email, "first admin created from the setup link");
-    session::log_in(&session, admin.id, &admin.email).await?;
+    let address = client.map(|ip| ip.to_string());
+    audit::note(
+        &state.db,
+        Action::Setup,
+        NewEntry {
+            actor_id: Some(admin.id),
+            actor_email: Some(&admin.email),
+            address: address.as_deref(),
+            ..NewEntry::default()
+        },
+    )
+    .await;
+    start_session(&state, &session, &admin, client, &headers).await?;
     session::set_flash(
         &session,
         Locale::current()
@@ -326,4 +570,132 @@ pub async fn choose_language(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/invite.html")]
+pub struct InvitePage {
+    lang: Lang,
+    csrf_token: String,
+    token: String,
+    role: &'static str,
+    email: String,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl InvitePage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// The role an invitation link offers, or "not found" when it does not work (unknown, used
+/// or expired: the answer does not say which).
+async fn invited_role(state: &AppState, token: &str) -> Result<Role> {
+    db::invites::valid_role(&state.db, &auth::token_hash(token))
+        .await?
+        .as_deref()
+        .and_then(Role::parse)
+        .ok_or(AppError::NotFound)
+}
+
+/// The form an invited person makes their account with.
+pub async fn invite_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<SetupParams>,
+) -> Result<InvitePage> {
+    let token = params.token.unwrap_or_default();
+    let role = invited_role(&state, &token).await?;
+    let lang = Locale::current().lang;
+    Ok(InvitePage {
+        lang,
+        csrf_token: session::csrf_token(&session).await?,
+        token,
+        role: lang.t(role.label_key()),
+        email: String::new(),
+        errors: Vec::new(),
+    })
+}
+
+/// Make the invited account (same rules as the first admin's), use the link up, log in.
+pub async fn accept_invite(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response> {
+    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    let role = invited_role(&state, &form.token).await?;
+    let lang = Locale::current().lang;
+    let mut errors = Vec::new();
+    let email = email::parse(&form.email)
+        .map_err(|m| errors.push(("email", m.text(lang))))
+        .ok();
+    if let Err(message) = auth::check_new_password(&form.password) {
+        errors.push(("password", message.text(lang)));
+    } else if form.password != form.password_again {
+        errors.push((
+            "password_again",
+            lang.t("admin.passwords_differ").to_owned(),
+        ));
+    }
+    let invalid = |errors| async {
+        let page = InvitePage {
+            lang,
+            csrf_token: session::csrf_token(&session).await?,
+            token: form.token.clone(),
+            role: lang.t(role.label_key()),
+            email: form.email.clone(),
+            errors,
+        };
+        Ok::<_, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return invalid(errors).await;
+    };
+    let hash = auth::hash_password(form.password.clone()).await?;
+    let mut tx = state.db.begin().await?;
+    let Some((invite_id, stored_role)) =
+        db::invites::consume(&mut tx, &auth::token_hash(&form.token)).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let role = Role::parse(&stored_role).unwrap_or(Role::Translator);
+    let admin = match db::admins::create_with_role(&mut *tx, &email, &hash, role).await {
+        Ok(admin) => admin,
+        Err(sqlx::Error::Database(error)) if error.constraint() == Some("admins_email_key") => {
+            drop(tx);
+            return invalid(vec![("email", lang.t("admin.email_taken").to_owned())]).await;
+        }
+        Err(error) => return Err(error.into()),
+    };
+    db::invites::set_used_by(&mut *tx, invite_id, admin.id).await?;
+    tx.commit().await?;
+    tracing::info!(email = %admin.email, %role, "account created from an invitation");
+    let address = client.map(|ip| ip.to_string());
+    audit::note(
+        &state.db,
+        Action::InviteAccepted,
+        NewEntry {
+            actor_id: Some(admin.id),
+            actor_email: Some(&admin.email),
+            subject_id: Some(admin.id),
+            subject_email: Some(&admin.email),
+            detail: Some(role.as_str()),
+            address: address.as_deref(),
+        },
+    )
+    .await;
+    start_session(&state, &session, &admin, client, &headers).await?;
+    session::set_flash(
+        &session,
+        lang.tf("admin.flash.welcome", &[("email", &admin.email)]),
+    )
+    .await?;
+    Ok(Redirect::to("/admin").into_response())
 }

@@ -21,7 +21,9 @@ use super::form::{
 };
 use super::merge::{self, Choice, Merged};
 use super::spec::EntitySpec;
+use super::translator;
 use crate::db::{entities, history};
+use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -265,6 +267,15 @@ pub async fn update(
         .await?
         .ok_or_else(|| deleted_meanwhile(spec, lang))?;
     let choices = load_choices(&mut conn, spec).await?;
+
+    // A translator changes only translations: everything else stays as the form was opened.
+    if frame.role() == Role::Translator {
+        let opened = history::snapshot_at(&mut *conn, spec.key, id, version)
+            .await?
+            .ok_or_else(|| AppError::BadRequest(lang.t("admin.no_version").to_owned()))?;
+        let opened = RawValues::from_row(spec, Some(&opened));
+        translator::confine(spec, &submission, &mut raw, &opened, lang)?;
+    }
 
     // Choices made on a conflict page: theirs is the version that form was opened at (the
     // `version` it carries), the original the version the editor first opened.

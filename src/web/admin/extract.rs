@@ -12,6 +12,7 @@ use super::context::AdminContext;
 use super::form::Submission;
 use super::spec::{self, EntitySpec};
 use super::{CurrentAdmin, session};
+use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 
@@ -109,6 +110,22 @@ impl Frame {
     /// The admin's e-mail, for logs.
     pub fn email(&self) -> &str {
         &self.admin.0.email
+    }
+
+    /// The admin's role, as the account says now.
+    pub fn role(&self) -> Role {
+        self.admin.1
+    }
+
+    /// Refuse (403) unless the admin's role includes `needed`.
+    pub fn require(&self, needed: Role) -> Result<()> {
+        if self.role().allows(needed) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                self.lang.t("admin.forbidden_role").to_owned(),
+            ))
+        }
     }
 }
 

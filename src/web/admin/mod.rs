@@ -1,5 +1,8 @@
 //! The admin: log in, then edit every entry through forms, with history and conflict checks.
 
+mod account;
+mod accounts;
+mod audit;
 mod auth;
 mod bulk;
 mod context;
@@ -17,9 +20,11 @@ pub mod session;
 pub mod spec;
 mod table_csv;
 mod translations;
+mod translator;
+mod two_factor;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,6 +32,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::Session;
 
+use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
@@ -58,9 +64,56 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(history::revert),
         )
         .route("/admin/{entity}/{id}/restore", post(history::restore))
+        .route("/admin/account", get(account::show))
+        .route("/admin/account/password", post(account::change_password))
+        .route(
+            "/admin/account/sessions/{id}/end",
+            post(account::end_session),
+        )
+        .route("/admin/account/two-factor", get(two_factor::show))
+        .route("/admin/account/two-factor/qr.svg", get(two_factor::qr_code))
+        .route("/admin/account/two-factor/enable", post(two_factor::enable))
+        .route(
+            "/admin/account/two-factor/recovery-codes",
+            get(two_factor::recovery_codes).post(two_factor::renew_recovery_codes),
+        )
+        .route(
+            "/admin/account/two-factor/disable",
+            post(two_factor::disable),
+        )
+        .route("/admin/accounts", get(accounts::index))
+        .route("/admin/accounts/invite", post(accounts::invite))
+        .route(
+            "/admin/accounts/invites/{id}/revoke",
+            post(accounts::revoke_invite),
+        )
+        .route(
+            "/admin/accounts/two-factor",
+            post(accounts::require_two_factor),
+        )
+        .route("/admin/accounts/{id}/role", post(accounts::change_role))
+        .route("/admin/accounts/{id}/disable", post(accounts::disable))
+        .route("/admin/accounts/{id}/enable", post(accounts::enable))
+        .route(
+            "/admin/accounts/{id}/two-factor/reset",
+            post(accounts::reset_two_factor),
+        )
+        .route(
+            "/admin/accounts/{id}/remove",
+            get(accounts::confirm_remove).post(accounts::remove),
+        )
+        .route("/admin/audit", get(audit::index))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let open = Router::new()
         .route("/admin/login", get(auth::login_form).post(auth::login))
+        .route(
+            "/admin/login/two-factor",
+            get(auth::two_factor_form).post(auth::two_factor),
+        )
+        .route(
+            "/admin/invite",
+            get(auth::invite_form).post(auth::accept_invite),
+        )
         .route("/admin/setup", get(auth::setup_form).post(auth::setup))
         .route("/admin/language", post(auth::choose_language));
     protected
@@ -76,12 +129,48 @@ pub fn router(state: &AppState) -> Router<AppState> {
         ))
 }
 
-/// The admin a request is made by (put there by [`require_admin`]).
+/// The admin a request is made by, and their role as the account says now (put there by
+/// [`require_admin`]).
 #[derive(Debug, Clone)]
-pub struct CurrentAdmin(pub session::SessionAdmin);
+pub struct CurrentAdmin(pub session::SessionAdmin, pub Role);
+
+/// The least role each route needs, by method and route (as declared in [`router`]). A route
+/// not named here is for admins only, so a new route is closed until it is opened on purpose.
+/// Every role may read the content pages; a translator's saves are checked field by field
+/// (`edit::update`).
+pub fn required_role(method: &Method, route: &str) -> Role {
+    let read = matches!(*method, Method::GET | Method::HEAD);
+    match route {
+        "/admin"
+        | "/admin/{entity}"
+        | "/admin/{entity}/deleted"
+        | "/admin/{entity}/{id}/history"
+        | "/admin/{entity}/{id}/preview"
+            if read =>
+        {
+            Role::Translator
+        }
+        "/admin/{entity}/{id}" | "/admin/logout" => Role::Translator,
+        "/admin/account" => Role::Translator,
+        own if own.starts_with("/admin/account/") => Role::Translator,
+        "/admin/{entity}/new"
+        | "/admin/{entity}/{id}/delete"
+        | "/admin/{entity}/{id}/revert/{history_id}"
+        | "/admin/{entity}/{id}/restore" => Role::Editor,
+        _ => Role::Admin,
+    }
+}
+
+/// Routes an account without a second factor may use while the portal requires one.
+fn open_without_two_factor(route: &str) -> bool {
+    route == "/admin/logout" || route.starts_with("/admin/account/two-factor")
+}
 
 /// Without a live session, send the visitor to the login page, which brings them back here.
-/// With one, the page speaks the admin's own language, once they have chosen one.
+/// With one, every request re-reads the account: a removed or disabled account, or a session
+/// ended from elsewhere, is logged out at once; the route must be open to the account's role;
+/// while the portal requires two-factor login, an account without it is sent to set it up.
+/// The page speaks the admin's own language, once they have chosen one.
 async fn require_admin(
     State(state): State<AppState>,
     session: Session,
@@ -90,20 +179,54 @@ async fn require_admin(
 ) -> Response {
     match session::current_admin(&session, state.web.sessions.session_max_hours).await {
         Ok(Some(admin)) => {
-            // Every request re-reads the account: a removed admin's sessions end at once.
-            let standing = match crate::db::admins::standing(&state.db, admin.id).await {
-                Ok(Some(standing)) => standing,
-                Ok(None) => {
-                    tracing::warn!(admin = %admin.email, "session of a removed account ended");
-                    if let Err(error) = session::log_out(&session).await {
-                        return error.into_response();
-                    }
-                    return Redirect::to("/admin/login").into_response();
-                }
-                Err(error) => return AppError::from(error).into_response(),
+            let standing =
+                match crate::db::admins::standing(&state.db, admin.id, &admin.key_hash()).await {
+                    Ok(standing) => standing,
+                    Err(error) => return AppError::from(error).into_response(),
+                };
+            let ended = match &standing {
+                None => Some(("removed", "admin.ended.removed")),
+                Some(standing) if standing.disabled => Some(("disabled", "admin.ended.disabled")),
+                Some(standing) if !standing.session_live => Some(("ended", "admin.ended.session")),
+                Some(_) => None,
             };
+            if let Some((why, message)) = ended {
+                tracing::warn!(admin = %admin.email, why, "session refused and ended");
+                return end_session(&session, message).await;
+            }
+            let Some(standing) = standing else {
+                return end_session(&session, "admin.ended.removed").await;
+            };
+            let role = Role::parse(&standing.role).unwrap_or(Role::Translator);
+            let route = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|path| path.as_str().to_owned())
+                .unwrap_or_default();
+            let needed = required_role(request.method(), &route);
+            if !role.allows(needed) {
+                tracing::warn!(admin = %admin.email, %role, route, "refused: role");
+                return AppError::Forbidden(
+                    Locale::current().lang.t("admin.forbidden_role").to_owned(),
+                )
+                .into_response();
+            }
+            if standing.require_two_factor
+                && !standing.two_factor
+                && !open_without_two_factor(&route)
+            {
+                if let Err(error) = session::set_flash(
+                    &session,
+                    Locale::current().lang.t("admin.two_factor.required_first"),
+                )
+                .await
+                {
+                    return error.into_response();
+                }
+                return Redirect::to("/admin/account/two-factor").into_response();
+            }
             let chosen = standing.language.as_deref().and_then(Lang::from_code);
-            request.extensions_mut().insert(CurrentAdmin(admin));
+            request.extensions_mut().insert(CurrentAdmin(admin, role));
             match chosen {
                 Some(lang) => {
                     let mut locale = Locale::current();
@@ -132,6 +255,18 @@ async fn require_admin(
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// End the session (deleted on the server) and send the browser to the login page, which says
+/// why.
+async fn end_session(session: &Session, message: &str) -> Response {
+    if let Err(error) = session::log_out(session).await {
+        return error.into_response();
+    }
+    if let Err(error) = session::set_flash(session, Locale::current().lang.t(message)).await {
+        return error.into_response();
+    }
+    Redirect::to("/admin/login").into_response()
 }
 
 /// A state-changing request must come from a page of this site: `Sec-Fetch-Site: same-origin`,
@@ -222,16 +357,31 @@ pub async fn announce_setup_link(db: &sqlx::PgPool, base_url: &str) -> anyhow::R
     Ok(())
 }
 
-/// Delete expired sessions every ten minutes.
-pub fn spawn_session_cleanup(db: sqlx::PgPool) -> tokio::task::JoinHandle<()> {
+/// How long admin sessions last, as configured.
+pub fn session_lifetime(args: &crate::config::SessionArgs) -> crate::db::admin_sessions::Lifetime {
+    crate::db::admin_sessions::Lifetime {
+        idle_minutes: args.session_idle_minutes.max(1),
+        max_hours: args.session_max_hours.max(1),
+    }
+}
+
+/// Delete expired sessions (and the accounts' records of them) every ten minutes.
+pub fn spawn_session_cleanup(
+    db: sqlx::PgPool,
+    args: &crate::config::SessionArgs,
+) -> tokio::task::JoinHandle<()> {
     use tower_sessions::session_store::ExpiredDeletion;
+    let lifetime = session_lifetime(args);
     tokio::spawn(async move {
-        let store = tower_sessions_sqlx_store::PostgresStore::new(db);
+        let store = tower_sessions_sqlx_store::PostgresStore::new(db.clone());
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             interval.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!(%error, "cannot delete expired sessions");
+            }
+            if let Err(error) = crate::db::admin_sessions::delete_expired(&db, lifetime).await {
+                tracing::warn!(%error, "cannot forget expired admin sessions");
             }
         }
     })

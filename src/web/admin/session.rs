@@ -18,6 +18,10 @@ use crate::error::{AppError, Result};
 const ADMIN_KEY: &str = "admin";
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
+const PENDING_KEY: &str = "pending_login";
+const TOTP_SETUP_KEY: &str = "totp_setup";
+const INVITE_LINK_KEY: &str = "invite_link";
+const RECOVERY_CODES_KEY: &str = "recovery_codes";
 
 /// The session layer for `/admin`: stored in PostgreSQL (shared by instances, kept across
 /// restarts), HttpOnly, SameSite=Lax, `Secure` and `__Host-` when configured, idle expiry.
@@ -46,6 +50,17 @@ pub struct SessionAdmin {
     pub email: String,
     /// Unix time of the login, for the absolute lifetime.
     pub logged_in_at: i64,
+    /// The random key of this login; its hash names the session in `admin_sessions`, and a
+    /// session whose row is gone has ended (sessions from before keys existed have none).
+    #[serde(default)]
+    pub key: String,
+}
+
+impl SessionAdmin {
+    /// The hash `admin_sessions` knows this login by.
+    pub fn key_hash(&self) -> String {
+        auth::token_hash(&self.key)
+    }
 }
 
 /// Read the logged-in admin, or `None` when nobody is or the absolute lifetime has passed.
@@ -55,23 +70,130 @@ pub async fn current_admin(session: &Session, max_hours: u32) -> Result<Option<S
     Ok(admin.filter(|a| now - a.logged_in_at < i64::from(max_hours.max(1)) * 3600))
 }
 
-/// Log `admin` in: a new session id (no fixation), a new CSRF token.
-pub async fn log_in(session: &Session, id: i64, email: &str) -> Result<()> {
+/// Log `admin` in: a new session id (no fixation), a new CSRF token, no half-finished login.
+/// Returns the login's key (see [`SessionAdmin::key`]).
+pub async fn log_in(session: &Session, id: i64, email: &str) -> Result<SessionAdmin> {
     session.cycle_id().await.map_err(session_error)?;
+    let _: Option<PendingLogin> = session.remove(PENDING_KEY).await.map_err(session_error)?;
     let admin = SessionAdmin {
         id,
         email: email.to_owned(),
         logged_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+        key: auth::random_token(),
     };
     session
-        .insert(ADMIN_KEY, admin)
+        .insert(ADMIN_KEY, &admin)
         .await
         .map_err(session_error)?;
     session
         .insert(CSRF_KEY, auth::random_token())
         .await
         .map_err(session_error)?;
+    Ok(admin)
+}
+
+/// A login whose password was right and whose second factor is still to come: it opens
+/// nothing but the page that asks for the code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingLogin {
+    pub id: i64,
+    pub email: String,
+    pub next: String,
+    /// Unix time the password was checked: the code must follow within five minutes.
+    pub since: i64,
+}
+
+/// How long the code page waits after the password.
+const PENDING_SECONDS: i64 = 5 * 60;
+
+/// Remember a half-finished login (a new session id: the password was right).
+pub async fn set_pending(session: &Session, id: i64, email: &str, next: &str) -> Result<()> {
+    session.cycle_id().await.map_err(session_error)?;
+    // Whoever was logged in on this browser before is not any more.
+    let _: Option<SessionAdmin> = session.remove(ADMIN_KEY).await.map_err(session_error)?;
+    let pending = PendingLogin {
+        id,
+        email: email.to_owned(),
+        next: next.to_owned(),
+        since: OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(session_error)
+}
+
+/// The half-finished login, while it is fresh.
+pub async fn pending(session: &Session) -> Result<Option<PendingLogin>> {
+    let pending: Option<PendingLogin> = session.get(PENDING_KEY).await.map_err(session_error)?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    Ok(pending.filter(|p| now - p.since < PENDING_SECONDS))
+}
+
+/// Forget a half-finished login.
+pub async fn clear_pending(session: &Session) -> Result<()> {
+    let _: Option<PendingLogin> = session.remove(PENDING_KEY).await.map_err(session_error)?;
     Ok(())
+}
+
+/// The secret being set up for two-factor login (not yet confirmed), made on first use.
+pub async fn totp_setup_secret(session: &Session) -> Result<String> {
+    if let Some(secret) = session
+        .get::<String>(TOTP_SETUP_KEY)
+        .await
+        .map_err(session_error)?
+    {
+        return Ok(secret);
+    }
+    let secret = auth::totp::new_secret();
+    session
+        .insert(TOTP_SETUP_KEY, &secret)
+        .await
+        .map_err(session_error)?;
+    Ok(secret)
+}
+
+/// The secret being set up, if any.
+pub async fn existing_totp_setup_secret(session: &Session) -> Result<Option<String>> {
+    session.get(TOTP_SETUP_KEY).await.map_err(session_error)
+}
+
+/// Forget the secret being set up.
+pub async fn clear_totp_setup(session: &Session) -> Result<()> {
+    let _: Option<String> = session
+        .remove(TOTP_SETUP_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Keep a new invitation link for the next page (it is shown once).
+pub async fn set_invite_link(session: &Session, link: &str) -> Result<()> {
+    session
+        .insert(INVITE_LINK_KEY, link)
+        .await
+        .map_err(session_error)
+}
+
+/// Take the invitation link left for this page.
+pub async fn take_invite_link(session: &Session) -> Result<Option<String>> {
+    session.remove(INVITE_LINK_KEY).await.map_err(session_error)
+}
+
+/// Keep new recovery codes for the next page (they are shown once).
+pub async fn set_recovery_codes(session: &Session, codes: &[String]) -> Result<()> {
+    session
+        .insert(RECOVERY_CODES_KEY, codes)
+        .await
+        .map_err(session_error)
+}
+
+/// Take the recovery codes left for this page.
+pub async fn take_recovery_codes(session: &Session) -> Result<Option<Vec<String>>> {
+    session
+        .remove(RECOVERY_CODES_KEY)
+        .await
+        .map_err(session_error)
 }
 
 /// Log out: the session is deleted on the server, not just forgotten by the browser.
@@ -180,6 +302,7 @@ mod tests {
             id: 1,
             email: "a@example.org".into(),
             logged_in_at,
+            key: String::new(),
         };
         session
             .insert(ADMIN_KEY, admin(hours_ago(11)))
