@@ -119,6 +119,16 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
             format!("{p}/delete"),
             Least::Editor,
         ),
+        get(
+            "/admin/{entity}/export.csv",
+            "/admin/people/export.csv".into(),
+            Least::Translator,
+        ),
+        get(
+            "/admin/{entity}/import",
+            "/admin/people/import".into(),
+            Least::Editor,
+        ),
         get("/admin/accounts", "/admin/accounts".into(), Least::Admin),
         get("/admin/audit", "/admin/audit".into(), Least::Admin),
         get(
@@ -186,6 +196,18 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
         post(
             "/admin/{entity}/{id}/restore",
             format!("{p}/restore"),
+            vec![],
+            Least::Editor,
+        ),
+        post(
+            "/admin/{entity}/bulk",
+            "/admin/people/bulk".into(),
+            vec![("action", "publish")],
+            Least::Editor,
+        ),
+        post(
+            "/admin/{entity}/import",
+            "/admin/people/import".into(),
             vec![],
             Least::Editor,
         ),

@@ -151,12 +151,15 @@ pub fn required_role(method: &Method, route: &str) -> Role {
             Role::Translator
         }
         "/admin/{entity}/{id}" | "/admin/logout" => Role::Translator,
+        "/admin/{entity}/export.csv" if read => Role::Translator,
         "/admin/account" => Role::Translator,
         own if own.starts_with("/admin/account/") => Role::Translator,
         "/admin/{entity}/new"
         | "/admin/{entity}/{id}/delete"
         | "/admin/{entity}/{id}/revert/{history_id}"
-        | "/admin/{entity}/{id}/restore" => Role::Editor,
+        | "/admin/{entity}/{id}/restore"
+        | "/admin/{entity}/bulk"
+        | "/admin/{entity}/import" => Role::Editor,
         _ => Role::Admin,
     }
 }
