@@ -10,7 +10,8 @@ pub struct Source {
     pub published_on: Date,
     pub url: Option<String>,
     /// When an admin last edited the entry that credits this source (UTC date), if ever: the
-    /// entry may no longer say only what the source says.
+    /// entry may no longer say only what the source says. Publishing it or holding it back
+    /// (or a save that changed nothing) is no edit.
     pub edited_on: Option<Date>,
 }
 
@@ -25,12 +26,14 @@ pub async fn find(
     sqlx::query_as(
         "SELECT s.publisher, s.published_on, s.url,
                 (SELECT (max(h.at) AT TIME ZONE 'UTC')::date FROM history h
-                  WHERE h.entity = $2 AND h.entity_id = $3 AND h.action = 'update') AS edited_on
+                  WHERE h.entity = $2 AND h.entity_id = $3 AND h.action = 'update'
+                    AND (h.before - $4::text[]) IS DISTINCT FROM (h.after - $4::text[])) AS edited_on
          FROM sources s WHERE s.id = $1",
     )
     .bind(id)
     .bind(entity)
     .bind(entity_id)
+    .bind(["published", "version", "updated_at"])
     .fetch_optional(db)
     .await
 }

@@ -232,6 +232,9 @@ async fn bulk(app: &TestApp, entity: &str, action: &str, rows: &[&str], back: &s
         ("return", back),
     ];
     pairs.extend(rows.iter().map(|row| ("row", *row)));
+    if action == "delete" {
+        pairs.push(("confirmed", "yes"));
+    }
     let response = app
         .post_form(&format!("/admin/{entity}/bulk"), &pairs)
         .await;
@@ -288,6 +291,34 @@ async fn bulk_actions_publish_unpublish_and_delete_with_version_and_dependency_c
     let one = row_value(&app, list, "Bulk org 001").await;
     let flash = bulk(&app, "organisations", "unpublish", &[&one, &rows[5]], "").await;
     assert_eq!(flash, "1 made a draft; 1 unchanged: it already was.");
+
+    // A delete asks first, naming the rows, and deletes nothing until confirmed.
+    let some = row_value(&app, list, "Bulk org 009").await;
+    let token = app.csrf_token(list).await;
+    let response = app
+        .post_form(
+            "/admin/organisations/bulk",
+            &[
+                ("csrf_token", &token),
+                ("action", "delete"),
+                ("return", "?q=bulk+org+00"),
+                ("row", &some),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = Page::parse(&response.text().await.unwrap());
+    assert_eq!(page.text("h1"), "Delete 1 entry?");
+    assert_eq!(page.texts(".bulk-delete li"), ["Bulk org 009"]);
+    assert_eq!(
+        page.attrs("form input[name=row]", "value"),
+        std::slice::from_ref(&some)
+    );
+    assert_eq!(
+        page.attrs("form input[name=return]", "value"),
+        ["?q=bulk+org+00"]
+    );
+    assert_eq!(app.page(list, StatusCode::OK).await.count("tbody tr"), 9);
 
     // Delete: one that others point to is refused, one changed since is skipped, one goes.
     let zbra = row_value(&app, "/admin/organisations?q=zbra", "ZBRA China").await;

@@ -26,6 +26,26 @@ async fn an_admin_adds_a_source_picks_it_and_edited_entries_say_so_in_every_lang
         assert_eq!(page.count(".source-note__edited"), 0, "{path}");
     }
 
+    // Publishing or holding back an entry, or saving it unchanged, is no edit.
+    let id = app.id_of("people", "ghulam-qadir").await;
+    let path = format!("/admin/people/{id}");
+    let form = app.form_values(&path).await;
+    assert_eq!(
+        app.post_changed(&path, &form, &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    for published in [false, true] {
+        sqlx::query(
+            "UPDATE people SET published = $1, version = version + 1 WHERE slug = 'ghulam-qadir'",
+        )
+        .bind(published)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let page = app.page("/speakers/ghulam-qadir", StatusCode::OK).await;
+    assert_eq!(page.count(".source-note__edited"), 0);
+
     // A new source, with its text in paragraphs.
     let token = app.csrf_token("/admin/sources/new").await;
     let response = app
@@ -73,8 +93,6 @@ async fn an_admin_adds_a_source_picks_it_and_edited_entries_say_so_in_every_lang
     }
 
     // Pick it for a person: the public page credits it and says the entry was edited.
-    let id = app.id_of("people", "ghulam-qadir").await;
-    let path = format!("/admin/people/{id}");
     let form = app.form_values(&path).await;
     let response = app
         .post_changed(&path, &form, &[("source_id", &source.to_string())])

@@ -2,16 +2,36 @@
 //! the version it was shown at; a row changed since is skipped, a delete that something still
 //! depends on is refused, and one message says what happened to how many.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::Acquire;
 
+use super::context::AdminContext;
+use super::entry::title_of;
 use super::extract::{CheckedForm, EntityPath, Frame};
 use super::form::Submission;
+use super::spec::EntitySpec;
 use crate::db::{entities, history};
 use crate::error::{AppError, Result};
 use crate::i18n::Lang;
 use crate::state::AppState;
+
+/// "Delete these entries?": the ticked rows, asked about before a bulk delete.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/bulk_delete.html")]
+pub struct BulkDeletePage {
+    ctx: AdminContext,
+    lang: Lang,
+    spec: &'static EntitySpec,
+    /// `(id:version, id, title)` of each ticked row that still exists.
+    rows: Vec<(String, i64, String)>,
+    /// The list's query string, posted again.
+    query: String,
+    /// The list to go back to.
+    back: String,
+}
 
 /// What a bulk action does to each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +124,7 @@ fn back_to_list(key: &str, submission: &Submission) -> String {
     }
 }
 
-/// Apply a bulk action to the ticked rows, in one transaction (each row in a savepoint, so a
+/// Apply a bulk action to the ticked rows (a delete asks first), in one transaction (each row in a savepoint, so a
 /// refused one leaves the others done); history records each change as the admin's.
 pub async fn bulk(
     State(state): State<AppState>,
@@ -130,6 +150,25 @@ pub async fn bulk(
     if rows.is_empty() {
         frame.flash(lang.t("admin.bulk.none_selected")).await?;
         return Ok(Redirect::to(&back).into_response());
+    }
+    if action == Action::Delete && submission.get("confirmed") != Some("yes") {
+        let mut conn = state.db.acquire().await?;
+        let mut shown = Vec::new();
+        for (id, version) in rows {
+            if let Some(row) = entities::load(&mut *conn, spec.sql(), id).await? {
+                shown.push((format!("{id}:{version}"), id, title_of(spec, &row)));
+            }
+        }
+        drop(conn);
+        return Ok(BulkDeletePage {
+            ctx: frame.context().await?,
+            lang,
+            spec,
+            rows: shown,
+            query: submission.get("return").unwrap_or_default().to_owned(),
+            back,
+        }
+        .into_response());
     }
     let mut outcome = Outcome::default();
     let mut tx = state.db.begin().await?;
