@@ -209,3 +209,31 @@ async fn a_translator_edits_a_chinese_name_and_nothing_else_can_change() {
     assert!(published, "the disabled box did not unpublish it");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_form_with_errors_puts_the_focus_on_its_error_summary() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.create_admin("admin@example.org").await;
+    browser.log_in(&app, "admin@example.org").await;
+    browser.goto(&app.url("/admin/people/new")).await;
+    browser.save().await;
+    // Focus moves when the page has rendered: wait for it (bounded), do not sleep blindly.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let focused = loop {
+        let focused = browser
+            .run("return document.activeElement && document.activeElement.id;")
+            .await;
+        if focused == "error-summary" || std::time::Instant::now() > deadline {
+            break focused;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        focused, "error-summary",
+        "a keyboard or screen reader user lands on the errors"
+    );
+    browser.close().await;
+}
