@@ -38,6 +38,12 @@ pub fn run(cli: Cli) -> Result<()> {
         .context("cannot start the async runtime")?;
     match cli.command() {
         Command::Serve(args) => {
+            // Before anything else: a stop requested during start-up is a clean stop.
+            let signals = {
+                let _runtime = runtime.enter();
+                server::ShutdownSignals::install()
+            };
+            tracing::info!("starting (Ctrl-C or SIGTERM from now on stops the portal cleanly)");
             // Bind first: a taken port is reported before any database work.
             let listener = runtime.block_on(server::bind(args.addr))?;
             let database = Database::open(&cli.database, &runtime)?;
@@ -58,7 +64,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 web::admin::announce_setup_link(&state.db, &url).await?;
                 let cleanup =
                     web::admin::spawn_session_cleanup(state.db.clone(), &state.web.sessions);
-                let served = server::serve(listener, app(state), server::shutdown_signal()).await;
+                let served = server::serve(listener, app(state), signals.recv()).await;
                 cleanup.abort();
                 served
             });

@@ -177,6 +177,31 @@ async fn a_second_portal_on_the_same_data_folder_is_refused_clearly() {
     first.stop();
 }
 
+/// A stop asked for while the portal is still starting (here: while its private PostgreSQL
+/// is created) is a clean stop, not a kill: the signal is kept until the portal can act on it.
+#[test]
+fn a_stop_during_start_up_is_a_clean_stop() {
+    let data = reachable_tempdir();
+    let mut child = portal(data.path()).spawn().expect("start the portal");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    assert!(
+        lines.by_ref().any(|line| line.contains("starting (")),
+        "the portal never said it was starting"
+    );
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let rest: Vec<String> = lines.collect();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "the portal exited with {status} when stopped during start-up: {rest:?}"
+    );
+    assert!(rest.iter().any(|line| line.contains("stopped")), "{rest:?}");
+}
+
 #[test]
 fn missing_postgresql_binaries_are_reported_with_how_to_install_them() {
     let data = reachable_tempdir();
