@@ -281,24 +281,34 @@ pub async fn update(
     // `version` it carries), the original the version the editor first opened.
     let chosen = resolutions(&submission);
     if !chosen.is_empty() {
-        let theirs = history::snapshot_at(&mut *conn, spec.key, id, version).await?;
+        // Theirs is the version the conflict form was opened at: the current row while nobody
+        // saved since, else history's copy of it. Without either, a choice cannot be honoured.
+        let theirs = if version == version_of(&current) {
+            Some(current.clone())
+        } else {
+            history::snapshot_at(&mut *conn, spec.key, id, version).await?
+        };
+        let theirs = theirs.ok_or_else(|| {
+            AppError::BadRequest(lang.tf(
+                "admin.changed_meanwhile",
+                &[("singular", spec.singular_in(lang))],
+            ))
+        })?;
         let base: Option<i32> = submission.get("merge_base").and_then(|v| v.parse().ok());
         let original = match base {
             Some(base) => history::snapshot_at(&mut *conn, spec.key, id, base).await?,
             None => None,
         };
-        if let Some(theirs) = theirs {
-            merge::resolve(
-                spec,
-                &mut raw,
-                &chosen,
-                &RawValues::from_row(spec, Some(&theirs)),
-                original
-                    .as_ref()
-                    .map(|row| RawValues::from_row(spec, Some(row)))
-                    .as_ref(),
-            );
-        }
+        merge::resolve(
+            spec,
+            &mut raw,
+            &chosen,
+            &RawValues::from_row(spec, Some(&theirs)),
+            original
+                .as_ref()
+                .map(|row| RawValues::from_row(spec, Some(row)))
+                .as_ref(),
+        );
     }
 
     // The editor's input, refused: the form again with it and the errors.
