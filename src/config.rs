@@ -87,8 +87,31 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
 
+    /// Most connections open at once; beyond it a client gets a 503 page.
+    #[arg(long, env = "PORTAL_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Most connections open at once from one client address (an IPv6 client counts per /64);
+    /// 0 for no such limit. Not applied with --trust-forwarded-for: behind a reverse proxy every
+    /// connection comes from the proxy, which must limit clients itself.
+    #[arg(long, env = "PORTAL_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    pub max_connections_per_client: usize,
+
     #[command(flatten)]
     pub sessions: SessionArgs,
+}
+
+impl ServeArgs {
+    /// The connection limits these options ask for.
+    pub fn connection_limits(&self) -> crate::server::ConnectionLimits {
+        let per_client = (self.max_connections_per_client > 0
+            && !self.sessions.trust_forwarded_for)
+            .then_some(self.max_connections_per_client);
+        crate::server::ConnectionLimits {
+            total: self.max_connections.max(1),
+            per_client,
+        }
+    }
 }
 
 /// How admin sessions behave.

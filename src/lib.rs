@@ -64,7 +64,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 web::admin::announce_setup_link(&state.db, &url).await?;
                 let cleanup =
                     web::admin::spawn_session_cleanup(state.db.clone(), &state.web.sessions);
-                let served = server::serve(listener, app(state), signals.recv()).await;
+                let refusal = web::refusal_router(state.web.clone());
+                let served = server::serve(
+                    listener,
+                    app(state),
+                    refusal,
+                    args.connection_limits(),
+                    signals.recv(),
+                )
+                .await;
                 cleanup.abort();
                 served
             });

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use sqlx::PgPool;
@@ -29,6 +30,9 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// The version of each stylesheet and icon under `static_dir`.
     pub assets: Arc<AssetVersions>,
+    /// Longest a request may take (reading its body included) before the client gets the
+    /// timeout page.
+    pub request_timeout: Duration,
 }
 
 impl WebConfig {
@@ -40,6 +44,7 @@ impl WebConfig {
             sessions,
             public_url,
             assets,
+            request_timeout: Duration::from_secs(30),
         }
     }
 

@@ -2,45 +2,41 @@
 
 pub mod admin;
 pub mod error_page;
+pub mod guard;
+pub mod headers;
 pub mod health;
 pub mod public;
 pub mod render;
 pub mod site;
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::state::AppState;
+use crate::state::{AppState, WebConfig};
 
 /// Largest request body accepted (forms are small).
 const BODY_LIMIT: usize = 64 * 1024;
-/// Longest a request may take before the client gets a timeout page.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Pages carry no inline script or style, so the policy can forbid both.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The whole application: every route, the static files and the middleware.
 pub fn router(state: AppState) -> Router {
+    let web = state.web.clone();
     let static_files = Router::new()
         .fallback_service(ServeDir::new(&state.web.static_dir))
         .layer(middleware::from_fn(site::static_caching));
 
-    Router::new()
+    let app = Router::new()
         .merge(public::router())
         .merge(admin::router(&state))
         .merge(health::router())
@@ -58,24 +54,50 @@ pub fn router(state: AppState) -> Router {
             site::with_site,
         ))
         .with_state(state)
-        .layer(default_header(
-            header::CONTENT_SECURITY_POLICY,
-            CONTENT_SECURITY_POLICY,
-        ))
-        .layer(default_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(default_header(
-            header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
-        ))
-        .layer(default_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(guard::refuse_undecodable_forms))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            web.request_timeout,
+        ));
+    with_outer_layers(app, &web)
+}
+
+/// What answers a connection beyond the connection limits: the 503 page, with the same
+/// headers as every other answer.
+pub fn refusal_router(web: Arc<WebConfig>) -> Router {
+    let refuse = || async {
+        let mut response = error_page::ErrorPage::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Locale::current()
+                .lang
+                .t("error.connections.message")
+                .to_owned(),
+        )
+        .into_response_with(StatusCode::SERVICE_UNAVAILABLE);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        response
+    };
+    with_outer_layers(Router::new().fallback(refuse), &web)
+}
+
+/// The layers every answer passes through, refusals and error pages included: the request
+/// checks, the localized error pages, the language, the security headers and the trace.
+fn with_outer_layers(router: Router, web: &Arc<WebConfig>) -> Router {
+    router
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            guard::check_request,
         ))
         .layer(middleware::from_fn(error_page::error_pages))
-        .layer(middleware::from_fn(with_locale))
+        .layer(middleware::from_fn_with_state(web.clone(), with_locale))
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            headers::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -83,8 +105,8 @@ pub fn router(state: AppState) -> Router {
 pub const LANGUAGE_COOKIE: &str = "lang";
 
 /// Handle the request in the language its path names, and remember that language (for `/`)
-/// when a visitor reads a public page in it.
-async fn with_locale(request: Request, next: Next) -> Response {
+/// when a visitor reads a public page in it (a `Secure` cookie when served over HTTPS).
+async fn with_locale(State(web): State<Arc<WebConfig>>, request: Request, next: Next) -> Response {
     let mut locale = Locale::from_path(request.uri().path());
     let remembered = cookie_value(request.headers(), LANGUAGE_COOKIE);
     // The admin has no language prefix: it speaks the language last chosen.
@@ -109,8 +131,13 @@ async fn with_locale(request: Request, next: Next) -> Response {
         && response.status().is_success()
         && remembered.as_deref() != Some(lang.code())
     {
+        let secure = if web.sessions.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
         let cookie = format!(
-            "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
             lang.code()
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -130,9 +157,4 @@ pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<Strin
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
-}
-
-/// A header every response carries unless the handler set its own.
-fn default_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }

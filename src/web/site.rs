@@ -1,5 +1,5 @@
 //! What pages need to know about the running site, beyond their own data: the address visitors
-//! use (for links that must be absolute: `hreflang`, canonical) and the version of each
+//! use (for links that must be absolute: `hreflang`, canonical, when the public URL is set) and the version of each
 //! stylesheet and icon (so their URLs change when they do and browsers may keep them a year).
 //!
 //! Like the language, these are kept for the length of a request in a tokio task-local, so any
@@ -97,30 +97,14 @@ pub fn absolute(href: &str) -> String {
 }
 
 /// Middleware: handle the request with the site's address and static file versions at hand.
+/// The address is the configured public URL only: a request's `Host` header is the client's
+/// to choose, so it never flows into a link (without a public URL, links stay relative).
 pub async fn with_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let origin = state.web.public_url.clone().or_else(|| {
-        let host = request.headers().get(header::HOST)?.to_str().ok()?;
-        let scheme = if state.web.sessions.secure_cookies {
-            "https"
-        } else {
-            "http"
-        };
-        is_host(host).then(|| format!("{scheme}://{host}"))
-    });
     let site = Site {
-        origin,
+        origin: state.web.public_url.clone(),
         assets: state.web.assets.clone(),
     };
     SITE.scope(site, next.run(request)).await
-}
-
-/// Whether a `Host` header is a plain host name or address with an optional port.
-fn is_host(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 255
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
 }
 
 /// How long browsers and proxies may keep a static file: a year for versioned URLs and
@@ -177,16 +161,5 @@ mod tests {
             assert_eq!(absolute("/zh"), "https://forum.example.org/zh");
         })
         .await;
-    }
-
-    #[test]
-    fn only_plain_hosts_become_origins() {
-        assert!(is_host("127.0.0.1:3000"));
-        assert!(is_host("forum.example.org"));
-        assert!(is_host("[::1]:3000"));
-        assert!(!is_host(""));
-        assert!(!is_host("evil.example/path"));
-        assert!(!is_host("a b"));
-        assert!(!is_host("x\"><script>"));
     }
 }

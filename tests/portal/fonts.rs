@@ -216,6 +216,7 @@ impl Site {
             db,
             web: Arc::new(WebConfig::new(static_dir, SessionArgs::default(), None)),
         };
+        let refusal = forum_portal::web::refusal_router(state.web.clone());
         let (fonts_flow, flowing) = watch::channel(Some(""));
         let app = forum_portal::app(state)
             .layer(middleware::from_fn_with_state(flowing, hold_fonts_back));
@@ -226,6 +227,8 @@ impl Site {
         tokio::spawn(forum_portal::server::serve(
             listener,
             app,
+            refusal,
+            Default::default(),
             std::future::pending(),
         ));
         Self {

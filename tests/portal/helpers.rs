@@ -169,15 +169,27 @@ impl TestApp {
 
     /// Start the real router over `state`.
     pub async fn spawn_with_state(database: String, state: AppState) -> Self {
+        Self::spawn_with_limits(database, state, Default::default()).await
+    }
+
+    /// Start the real router over `state`, with these connection limits.
+    pub async fn spawn_with_limits(
+        database: String,
+        state: AppState,
+        limits: forum_portal::server::ConnectionLimits,
+    ) -> Self {
         let db = state.db.clone();
         let listener = forum_portal::server::bind("127.0.0.1:0".parse().unwrap())
             .await
             .expect("bind a test port");
         let addr = listener.local_addr().unwrap();
+        let refusal = forum_portal::web::refusal_router(state.web.clone());
         let app = forum_portal::app(state);
         tokio::spawn(forum_portal::server::serve(
             listener,
             app,
+            refusal,
+            limits,
             std::future::pending(),
         ));
         let client = reqwest::Client::builder()

@@ -20,6 +20,7 @@ mod crawl;
 mod errors;
 mod fonts;
 mod gates;
+mod hardening;
 mod head;
 mod interface_language;
 mod keyboard;

@@ -534,7 +534,28 @@ fn clean(raw: &str, multiline: bool, lang: Lang) -> Result<String, String> {
             })
             .to_owned());
     }
+    if let Some(hidden) = text.chars().find(|&c| is_hidden_format(c, multiline)) {
+        return Err(lang.tf(
+            "form.invisible",
+            &[("code", &format!("U+{:04X}", hidden as u32))],
+        ));
+    }
     Ok(text.trim().to_owned())
+}
+
+/// Invisible characters that change how text reads without showing themselves: the bidi
+/// embeddings, overrides and isolates (U+202A–202E, U+2066–2069, which can make a name read
+/// backwards) everywhere; in one-line fields (names, titles) also the direction marks and
+/// zero-width characters that make two names look alike. The zero-width joiner and non-joiner
+/// stay allowed: Urdu and other scripts need them to join or separate letters.
+fn is_hidden_format(c: char, multiline: bool) -> bool {
+    let reorders = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let invisible = matches!(
+        c,
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2060}'
+            ..='\u{2064}' | '\u{FEFF}' | '\u{180E}'
+    );
+    reorders || (!multiline && invisible)
 }
 
 fn check_date_order(
@@ -1036,6 +1057,21 @@ mod tests {
                 .iter()
                 .any(|e| e.column == "name.zh" && e.label == "Name (Chinese · 中文)")
         );
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_refused_in_names() {
+        let lang = Lang::En;
+        for hidden in ["\u{202E}", "\u{2066}", "\u{200B}", "\u{FEFF}", "\u{200F}"] {
+            let name = format!("Moin{hidden} ul Haque");
+            let error = clean(&name, false, lang).unwrap_err();
+            assert!(error.contains("U+"), "{error}");
+        }
+        // An override is refused in paragraphs too; a direction mark is not.
+        assert!(clean("a\u{202E}b", true, lang).is_err());
+        assert!(clean("a\u{200F}b", true, lang).is_ok());
+        // Urdu needs the joiner and non-joiner.
+        assert!(clean("\u{0645}\u{200C}\u{06CC}\u{200D}", false, lang).is_ok());
     }
 
     #[test]

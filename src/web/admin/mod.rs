@@ -118,7 +118,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/language", post(auth::choose_language));
     protected
         .merge(open)
-        .layer(middleware::from_fn(same_origin_for_unsafe_methods))
+        .layer(middleware::from_fn_with_state(
+            state.web.clone(),
+            same_origin_for_unsafe_methods,
+        ))
         .layer(axum::Extension(TrustForwardedFor(
             state.web.sessions.trust_forwarded_for,
         )))
@@ -273,21 +276,25 @@ async fn end_session(session: &Session, message: &str) -> Response {
 }
 
 /// A state-changing request must come from a page of this site: `Sec-Fetch-Site: same-origin`,
-/// or an `Origin` whose host is this request's `Host`. Neither header: refused.
-async fn same_origin_for_unsafe_methods(request: Request, next: Next) -> Response {
+/// or an `Origin` that is this site's origin, scheme included. Neither header: refused.
+async fn same_origin_for_unsafe_methods(
+    State(web): State<std::sync::Arc<crate::state::WebConfig>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
         return next.run(request).await;
     }
-    match check_same_origin(&request) {
+    match check_same_origin(&request, &web) {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     }
 }
 
-fn check_same_origin(request: &Request) -> Result<()> {
+fn check_same_origin(request: &Request, web: &crate::state::WebConfig) -> Result<()> {
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return if site == "same-origin" {
@@ -296,21 +303,35 @@ fn check_same_origin(request: &Request) -> Result<()> {
             Err(cross_site())
         };
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some(origin), Some(host)) => {
-            let origin_host = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
-            if origin_host == Some(host) {
-                Ok(())
-            } else {
-                Err(cross_site())
-            }
-        }
+    match (origin, expected_origin(headers, web)) {
+        (Some(origin), Some(expected)) if origin.eq_ignore_ascii_case(&expected) => Ok(()),
         _ => Err(cross_site()),
     }
+}
+
+/// This site's origin as a browser names it: the public URL when configured, else the
+/// request's `Host` with the scheme the portal is served over (HTTPS with secure cookies, or
+/// as the trusted proxy says in `X-Forwarded-Proto`).
+fn expected_origin(
+    headers: &axum::http::HeaderMap,
+    web: &crate::state::WebConfig,
+) -> Option<String> {
+    if let Some(public_url) = &web.public_url {
+        return Some(public_url.clone());
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok())?;
+    let proxied_https = web.sessions.trust_forwarded_for
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let scheme = if web.sessions.secure_cookies || proxied_https {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{host}"))
 }
 
 fn cross_site() -> AppError {
