@@ -140,6 +140,8 @@ async fn read_upload(mut multipart: Multipart, lang: Lang) -> Result<Upload> {
         basis: String::new(),
     };
     let mut file: Option<Vec<u8>> = None;
+    // Every text part must be UTF-8 as sent (multer's `text()` would replace bad bytes).
+    let not_text = || AppError::BadRequest(lang.t("admin.import.not_utf8").to_owned());
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
@@ -149,10 +151,16 @@ async fn read_upload(mut multipart: Multipart, lang: Lang) -> Result<Upload> {
                     file = Some(bytes.to_vec());
                 }
             }
-            "csrf_token" => upload.csrf_token = Some(field.text().await.map_err(bad)?),
-            "csv" => upload.text = field.text().await.map_err(bad)?,
-            "confirm" => upload.confirm = !field.text().await.map_err(bad)?.is_empty(),
-            "basis" => upload.basis = field.text().await.map_err(bad)?,
+            "csrf_token" | "csv" | "confirm" | "basis" => {
+                let bytes = field.bytes().await.map_err(bad)?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| not_text())?;
+                match name.as_str() {
+                    "csrf_token" => upload.csrf_token = Some(text),
+                    "csv" => upload.text = text,
+                    "confirm" => upload.confirm = !text.is_empty(),
+                    _ => upload.basis = text,
+                }
+            }
             _ => {}
         }
     }
