@@ -25,7 +25,7 @@ pub async fn turn_on_with_page(client: &TestApp) -> (String, Vec<String>, String
     );
     let qr = client.get("/admin/account/two-factor/qr.svg").await;
     assert_eq!(qr.status(), StatusCode::OK);
-    assert_eq!(content_type(&qr), "image/svg+xml");
+    assert_eq!(content_type(&qr), "image/svg+xml; charset=utf-8");
     let svg = qr.text().await.unwrap();
     assert!(svg.contains("<svg") && !svg.contains("<script"));
 
