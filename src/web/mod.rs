@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             site::with_site,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.health.clone(),
+            health::fail_fast,
+        ))
         .with_state(state)
         .layer(default_header(
             header::CONTENT_SECURITY_POLICY,

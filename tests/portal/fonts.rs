@@ -215,6 +215,7 @@ impl Site {
         let state = AppState {
             db,
             web: Arc::new(WebConfig::new(static_dir, SessionArgs::default(), None)),
+            health: forum_portal::db_health::DbHealth::unwatched(),
         };
         let (fonts_flow, flowing) = watch::channel(Some(""));
         let app = forum_portal::app(state)
