@@ -17,6 +17,7 @@ mod binary;
 mod browser;
 mod chrome;
 mod crawl;
+mod db_faults;
 mod errors;
 mod fonts;
 mod gates;
