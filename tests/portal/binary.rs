@@ -13,16 +13,16 @@ use sqlx::Connection;
 
 use crate::helpers::{Page, empty_database};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_forum-portal");
+pub const BINARY: &str = env!("CARGO_BIN_EXE_forum-portal");
 
 /// A data folder PostgreSQL's unprivileged user can reach (tempdirs are 0700).
-fn reachable_tempdir() -> tempfile::TempDir {
+pub fn reachable_tempdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     dir
 }
 
-fn portal(data_dir: &Path) -> Command {
+pub fn portal(data_dir: &Path) -> Command {
     let mut command = Command::new(BINARY);
     command
         .env_remove("DATABASE_URL")
@@ -36,13 +36,13 @@ fn portal(data_dir: &Path) -> Command {
 }
 
 /// A running portal process and the URL it said it serves on.
-struct Running {
+pub struct Running {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl Running {
-    fn start(mut command: Command) -> Self {
+    pub fn start(mut command: Command) -> Self {
         let mut child = command.spawn().expect("start the portal");
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
@@ -64,7 +64,7 @@ impl Running {
     }
 
     /// SIGTERM, then the exit status must be success.
-    fn stop(mut self) {
+    pub fn stop(mut self) {
         // SAFETY: signalling our own child.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);

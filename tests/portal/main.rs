@@ -27,6 +27,7 @@ mod keyboard;
 mod merge;
 mod migrations;
 mod no_javascript;
+mod operations;
 mod pages;
 mod report_wording;
 mod site;
