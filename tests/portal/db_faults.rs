@@ -254,3 +254,30 @@ async fn a_frozen_database_does_not_hold_requests_for_the_whole_freeze() {
     wait_for_status(&app, "/organisations", StatusCode::OK).await;
     stop_cluster(cluster).await;
 }
+
+/// The serving pool's queries are cancelled by the server after 5 s; migrations run on a
+/// connection of their own without that limit (and leave the pool's connections as they were).
+#[tokio::test]
+async fn the_serving_pool_has_a_statement_timeout_that_migrating_leaves_in_place() {
+    let (name, _) = crate::helpers::seeded_database().await;
+    let pool = database::connect(crate::helpers::connect_options(&name), 2)
+        .await
+        .unwrap();
+    let limit: String = sqlx::query_scalar("SHOW statement_timeout")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(limit, "5s");
+    database::migrate(&pool).await.unwrap();
+    let mut connections = Vec::new();
+    for _ in 0..2 {
+        connections.push(pool.acquire().await.unwrap());
+    }
+    for connection in &mut connections {
+        let limit: String = sqlx::query_scalar("SHOW statement_timeout")
+            .fetch_one(&mut **connection)
+            .await
+            .unwrap();
+        assert_eq!(limit, "5s", "a migration changed a pool connection's limit");
+    }
+}
