@@ -30,6 +30,30 @@ pub enum Command {
     Migrate,
     /// Create an admin account (the password is asked for, or read from stdin).
     CreateAdmin(CreateAdminArgs),
+    /// Write the whole database to FILE (pg_dump custom format); works beside a running portal.
+    Backup(BackupArgs),
+    /// Load a backup made by `backup` into the database (refuses a non-empty one without --overwrite).
+    Restore(RestoreArgs),
+    /// Say what a production setup is missing (exit status 1 if anything), one line each.
+    CheckDeploy(ServeArgs),
+}
+
+/// `backup`'s arguments.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The file to write (replaced if it exists, only once the backup is complete).
+    pub file: PathBuf,
+}
+
+/// `restore`'s arguments.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `forum-portal backup`.
+    pub file: PathBuf,
+
+    /// Replace everything in a database that already has data (it is otherwise refused).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 /// `create-admin`'s arguments.

@@ -48,6 +48,8 @@ pub struct ClusterOptions {
 /// without that, the cluster receives a fast-shutdown signal from the kernel.
 pub struct EmbeddedPostgres {
     cluster_dir: PathBuf,
+    port: u16,
+    bins: PgBinaries,
     keeper: Keeper,
     _lock: File,
 }
@@ -78,6 +80,17 @@ impl EmbeddedPostgres {
     ///
     /// Blocking: call from a thread that may block (the keeper thread is spawned inside).
     pub fn start(options: &ClusterOptions) -> Result<Self> {
+        Self::start_listening(options, None)
+    }
+
+    /// Like [`EmbeddedPostgres::start`], but also listening on `127.0.0.1:port` (with
+    /// password-less access, as on the socket): for tests that need a server at an address,
+    /// such as one a `DATABASE_URL` names. Its socket is then `.s.PGSQL.{port}`.
+    pub fn start_on_tcp_port(options: &ClusterOptions, port: u16) -> Result<Self> {
+        Self::start_listening(options, Some(port))
+    }
+
+    fn start_listening(options: &ClusterOptions, tcp_port: Option<u16>) -> Result<Self> {
         let bins = PgBinaries::locate(options.bin_dir.as_deref(), &SearchPlaces::system())?;
         fs::create_dir_all(&options.root)
             .with_context(|| format!("cannot create the data folder {}", options.root.display()))?;
@@ -105,9 +118,18 @@ impl EmbeddedPostgres {
         }
 
         let log_path = root.join("postgres.log");
-        let keeper = spawn_keeper(&bins, &cluster_dir, &log_path, run_as, options.throwaway)?;
+        let keeper = spawn_keeper(
+            &bins,
+            &cluster_dir,
+            &log_path,
+            run_as,
+            options.throwaway,
+            tcp_port,
+        )?;
         let server = Self {
             cluster_dir,
+            port: tcp_port.unwrap_or(5432),
+            bins,
             keeper,
             _lock: lock,
         };
@@ -119,8 +141,14 @@ impl EmbeddedPostgres {
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.cluster_dir)
+            .port(self.port)
             .username(SUPERUSER)
             .database(database)
+    }
+
+    /// The server binaries this cluster runs (their folder also has `pg_dump`, `pg_restore`).
+    pub fn binaries(&self) -> &PgBinaries {
+        &self.bins
     }
 
     /// The cluster's folder (`PGDATA`), which is also where its socket lives.
@@ -226,6 +254,11 @@ impl SearchPlaces {
 }
 
 impl PgBinaries {
+    /// The folder of these binaries (where `pg_dump` and `pg_restore` of the same version live).
+    pub fn dir(&self) -> &Path {
+        self.initdb.parent().unwrap_or(Path::new("."))
+    }
+
     /// `explicit` (PG_BIN_DIR) first, then `pg_config --bindir`, then the newest versioned
     /// folder, then `PATH`. The error says what was searched and how to install the binaries.
     pub fn locate(explicit: Option<&Path>, places: &SearchPlaces) -> Result<Self> {
@@ -469,6 +502,7 @@ fn spawn_keeper(
     log_path: &Path,
     run_as: Option<RunAs>,
     throwaway: bool,
+    tcp_port: Option<u16>,
 ) -> Result<Keeper> {
     let log = OpenOptions::new()
         .create(true)
@@ -479,13 +513,19 @@ fn spawn_keeper(
     command
         .arg("-D")
         .arg(cluster_dir)
-        .args(["-c", "listen_addresses="])
+        .args(["-c", "unix_socket_permissions=0700"]);
+    match tcp_port {
+        Some(port) => command
+            .args(["-c", "listen_addresses=127.0.0.1", "-c"])
+            .arg(format!("port={port}")),
+        None => command.args(["-c", "listen_addresses="]),
+    };
+    command
         .arg("-c")
         .arg(concat_os(
             "unix_socket_directories=",
             cluster_dir.as_os_str(),
         ))
-        .args(["-c", "unix_socket_permissions=0700"])
         .current_dir(cluster_dir)
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)

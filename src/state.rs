@@ -8,6 +8,7 @@ use axum::extract::FromRef;
 use sqlx::PgPool;
 
 use crate::config::SessionArgs;
+use crate::db_health::DbHealth;
 use crate::web::site::AssetVersions;
 
 /// Shared, cheaply cloned application state.
@@ -17,6 +18,9 @@ pub struct AppState {
     pub db: PgPool,
     /// Settings of the web layer.
     pub web: Arc<WebConfig>,
+    /// Whether the database answers (see [`DbHealth`]); unwatched unless the caller starts a
+    /// watcher, as `serve` does.
+    pub health: DbHealth,
 }
 
 /// Settings of the web layer that do not come from the database.
@@ -64,7 +68,22 @@ impl AppState {
                 SessionArgs::default(),
                 None,
             )),
+            health: DbHealth::unwatched(),
         }
+    }
+
+    /// This state with a database watcher (see [`DbHealth::watch`]); call inside a runtime.
+    /// The watcher stops when the last clone of the state is dropped.
+    pub fn watched(mut self) -> Self {
+        let (health, _task) = DbHealth::watch(&self.db);
+        self.health = health;
+        self
+    }
+}
+
+impl FromRef<AppState> for DbHealth {
+    fn from_ref(state: &AppState) -> Self {
+        state.health.clone()
     }
 }
 

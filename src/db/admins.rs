@@ -256,3 +256,16 @@ pub async fn set_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> sqlx:
         .await?;
     Ok(())
 }
+
+/// The e-mail and role of every enabled account that logs in without a second factor.
+pub async fn enabled_without_two_factor(
+    db: impl PgExecutor<'_>,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT email, role FROM admins
+         WHERE totp_secret IS NULL AND disabled_at IS NULL
+         ORDER BY email",
+    )
+    .fetch_all(db)
+    .await
+}

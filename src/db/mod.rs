@@ -14,6 +14,7 @@ pub mod history;
 pub mod initiatives;
 pub mod invites;
 pub mod login_failures;
+pub mod maintenance;
 pub mod organisations;
 pub mod people;
 pub mod quotes;

@@ -48,6 +48,19 @@ impl ErrorPage {
         }
     }
 
+    /// The 503 answer while the database is unavailable, with `Retry-After`.
+    pub fn unavailable() -> Response {
+        let lang = Locale::current().lang;
+        let heading = lang.t("error.unavailable");
+        let page = Self {
+            meta: PageMeta::new(heading, heading, None).not_indexed(),
+            status: StatusCode::SERVICE_UNAVAILABLE.as_u16(),
+            heading,
+            message: lang.t("error.unavailable.message").to_owned(),
+        };
+        with_retry_after(page.into_response_with(StatusCode::SERVICE_UNAVAILABLE))
+    }
+
     /// Render with its status; a page that cannot render falls back to plain text.
     pub fn into_response_with(self, status: StatusCode) -> Response {
         match self.render() {
@@ -75,13 +88,33 @@ impl IntoResponse for AppError {
                 tracing::warn!("database pool exhausted");
                 lang.t("error.busy.message").to_owned()
             }
+            Self::Database(error) if crate::error::is_unavailable(error) => {
+                tracing::warn!(%error, "the database is unavailable");
+                return ErrorPage::unavailable();
+            }
             Self::Database(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 lang.t("error.internal.message").to_owned()
             }
         };
-        ErrorPage::new(status, message).into_response_with(status)
+        let response = ErrorPage::new(status, message).into_response_with(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            with_retry_after(response)
+        } else {
+            response
+        }
     }
+}
+
+/// Seconds a client is asked to wait before trying again after a 503.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+fn with_retry_after(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    response
 }
 
 /// Errors that axum and tower-http answer with a line of English text (an address that cannot

@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             site::with_site,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.health.clone(),
+            health::fail_fast,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(guard::refuse_undecodable_forms))

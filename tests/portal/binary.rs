@@ -13,16 +13,16 @@ use sqlx::Connection;
 
 use crate::helpers::{Page, empty_database};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_forum-portal");
+pub const BINARY: &str = env!("CARGO_BIN_EXE_forum-portal");
 
 /// A data folder PostgreSQL's unprivileged user can reach (tempdirs are 0700).
-fn reachable_tempdir() -> tempfile::TempDir {
+pub fn reachable_tempdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     dir
 }
 
-fn portal(data_dir: &Path) -> Command {
+pub fn portal(data_dir: &Path) -> Command {
     let mut command = Command::new(BINARY);
     command
         .env_remove("DATABASE_URL")
@@ -36,13 +36,13 @@ fn portal(data_dir: &Path) -> Command {
 }
 
 /// A running portal process and the URL it said it serves on.
-struct Running {
+pub struct Running {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl Running {
-    fn start(mut command: Command) -> Self {
+    pub fn start(mut command: Command) -> Self {
         let mut child = command.spawn().expect("start the portal");
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
@@ -64,7 +64,7 @@ impl Running {
     }
 
     /// SIGTERM, then the exit status must be success.
-    fn stop(mut self) {
+    pub fn stop(mut self) {
         // SAFETY: signalling our own child.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
@@ -222,25 +222,159 @@ fn a_taken_port_is_reported_clearly() {
     assert_clear_failure(status, &stderr, "because another program is using it");
 }
 
-#[test]
-fn an_unreachable_database_url_is_reported_clearly() {
-    let data = reachable_tempdir();
-    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+/// Each line the portal writes to stderr, as it writes it.
+fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Wait (a generous minute) for the first line containing `wanted`; the lines up to it.
+fn wait_for_line(lines: &mpsc::Receiver<String>, wanted: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                let found = line.contains(wanted);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+            Err(_) => panic!("the portal never said {wanted:?}; it said: {seen:#?}"),
+        }
+    }
+}
+
+/// A TCP port nobody listens on (at the moment of asking).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// SIGTERM to a child; it must exit with success.
+fn stop_cleanly(mut child: Child, lines: &mpsc::Receiver<String>) -> Vec<String> {
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    let rest: Vec<String> = lines.try_iter().collect();
+    assert!(
+        status.success(),
+        "exited with {status} on SIGTERM: {rest:#?}"
+    );
+    rest
+}
+
+/// A database server that is not there yet is waited for (it may be starting beside the
+/// portal, as under a supervisor or compose file), with a clear line per attempt, and the portal
+/// serves once it answers. (It used to exit after 5 s: a crash loop under any supervisor.)
+#[test]
+fn an_unreachable_database_url_is_waited_for_until_it_answers() {
+    let data = reachable_tempdir();
+    let port = closed_port();
     let mut command = portal(data.path());
     command.env(
         "DATABASE_URL",
-        format!("postgres://portal:secret@127.0.0.1:{closed_port}/portal"),
+        format!("postgres://postgres:secret@127.0.0.1:{port}/postgres"),
+    );
+    let mut child = command.spawn().expect("start the portal");
+    let lines = stderr_lines(&mut child);
+    let said = wait_for_line(
+        &lines,
+        &format!("waiting for the database at 127.0.0.1:{port}/postgres: "),
+    );
+    let waiting = said.last().unwrap();
+    assert!(waiting.contains("retrying in"), "{waiting}");
+    assert!(
+        !said.join("\n").contains("secret"),
+        "the password leaked: {said:#?}"
+    );
+
+    // Now the database appears at that address.
+    let server_root = reachable_tempdir();
+    let options = forum_portal::embedded_pg::ClusterOptions {
+        root: server_root.path().to_owned(),
+        bin_dir: std::env::var_os("PG_BIN_DIR").map(std::path::PathBuf::from),
+        throwaway: true,
+    };
+    let server = forum_portal::embedded_pg::EmbeddedPostgres::start_on_tcp_port(&options, port)
+        .expect("start a server on the port the portal waits for");
+    let said = wait_for_line(&lines, "listening on ");
+    let url = said
+        .last()
+        .unwrap()
+        .split("listening on ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let home = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { reqwest::get(&url).await.map(|response| response.status()) });
+    assert_eq!(home.ok(), Some(StatusCode::OK));
+    let rest = stop_cleanly(child, &lines);
+    assert!(
+        !rest.join("\n").contains("secret"),
+        "the password leaked: {rest:#?}"
+    );
+    server.stop();
+}
+
+/// Ctrl-C or SIGTERM while waiting for the database is a clean stop (status 0), at once.
+#[test]
+fn a_stop_while_waiting_for_the_database_is_a_clean_stop() {
+    let data = reachable_tempdir();
+    let mut command = portal(data.path());
+    command.env(
+        "DATABASE_URL",
+        format!("postgres://postgres@127.0.0.1:{}/portal", closed_port()),
+    );
+    let mut child = command.spawn().expect("start the portal");
+    let lines = stderr_lines(&mut child);
+    // Never race the signal against start-up: the portal says it waits first.
+    wait_for_line(&lines, "waiting for the database at ");
+    let rest = stop_cleanly(child, &lines);
+    assert!(
+        rest.iter().any(|line| line.contains("stopped")),
+        "{rest:#?}"
+    );
+}
+
+/// What waiting cannot fix (here: a database that does not exist) still fails at once, in
+/// one sentence.
+#[test]
+fn a_database_url_naming_an_unknown_database_fails_at_once() {
+    let data = reachable_tempdir();
+    let socket_dir = crate::helpers::cluster().cluster_dir().to_owned();
+    let mut command = portal(data.path());
+    command.env(
+        "DATABASE_URL",
+        format!(
+            "postgres://postgres:secret@localhost/no_such_database?host={}",
+            socket_dir.display()
+        ),
     );
     let (status, stderr) = run_to_end(command);
-    assert_clear_failure(
-        status,
-        &stderr,
-        &format!("cannot connect to the database 127.0.0.1:{closed_port}/portal"),
+    assert_clear_failure(status, &stderr, "cannot connect to the database");
+    assert!(
+        stderr.contains("no_such_database\" does not exist"),
+        "{stderr}"
     );
+    assert!(!stderr.contains("waiting for"), "{stderr}");
     assert!(!stderr.contains("secret"), "the password leaked: {stderr}");
 }
 

@@ -215,6 +215,7 @@ impl Site {
         let state = AppState {
             db,
             web: Arc::new(WebConfig::new(static_dir, SessionArgs::default(), None)),
+            health: forum_portal::db_health::DbHealth::unwatched(),
         };
         let refusal = forum_portal::web::refusal_router(state.web.clone());
         let (fonts_flow, flowing) = watch::channel(Some(""));
