@@ -15,6 +15,10 @@ pub enum AppError {
     /// Refused: a missing or wrong CSRF token, or a request from another site.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too much work at once (every password hashing slot taken): 503 with `Retry-After`, and
+    /// the message tells the user to try again shortly.
+    #[error("busy: {0}")]
+    Busy(String),
     /// The database failed; users see a generic page, the log gets the cause.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -33,8 +37,27 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy(_) | Self::Database(sqlx::Error::PoolTimedOut) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Seconds a client is asked to wait after a [`AppError::Busy`] answer.
+pub const BUSY_RETRY_SECONDS: u32 = 5;
+
+impl From<crate::auth::HashError> for AppError {
+    fn from(error: crate::auth::HashError) -> Self {
+        match error {
+            crate::auth::HashError::Busy => Self::Busy(
+                crate::i18n::Locale::current()
+                    .lang
+                    .t("admin.login.busy")
+                    .to_owned(),
+            ),
+            crate::auth::HashError::Failed(error) => Self::Internal(error),
         }
     }
 }

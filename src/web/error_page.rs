@@ -67,7 +67,11 @@ impl IntoResponse for AppError {
             Self::NotFound => lang.t("error.not_found.message").to_owned(),
             Self::BadRequest(message) => message.clone(),
             Self::Forbidden(message) => {
-                tracing::warn!(%message, "request refused");
+                tracing::warn!(?message, "request refused");
+                message.clone()
+            }
+            Self::Busy(message) => {
+                tracing::warn!("refused: too busy");
                 message.clone()
             }
             Self::Database(sqlx::Error::PoolTimedOut) => {
@@ -79,7 +83,13 @@ impl IntoResponse for AppError {
                 lang.t("error.internal.message").to_owned()
             }
         };
-        ErrorPage::new(status, message).into_response_with(status)
+        let mut response = ErrorPage::new(status, message).into_response_with(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, crate::error::BUSY_RETRY_SECONDS.into());
+        }
+        response
     }
 }
 

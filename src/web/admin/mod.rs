@@ -194,7 +194,7 @@ async fn require_admin(
                 Some(_) => None,
             };
             if let Some((why, message)) = ended {
-                tracing::warn!(admin = %admin.email, why, "session refused and ended");
+                tracing::warn!(admin = ?admin.email, why, "session refused and ended");
                 return end_session(&session, message).await;
             }
             let Some(standing) = standing else {
@@ -208,7 +208,7 @@ async fn require_admin(
                 .unwrap_or_default();
             let needed = required_role(request.method(), &route);
             if !role.allows(needed) {
-                tracing::warn!(admin = %admin.email, %role, route, "refused: role");
+                tracing::warn!(admin = ?admin.email, %role, route, "refused: role");
                 return AppError::Forbidden(
                     Locale::current().lang.t("admin.forbidden_role").to_owned(),
                 )
