@@ -23,6 +23,7 @@ mod gates;
 mod head;
 mod interface_language;
 mod keyboard;
+mod login_flood;
 mod merge;
 mod migrations;
 mod no_javascript;
