@@ -171,3 +171,15 @@ pub async fn clear(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Delete the counters whose window ended (no window is longer than `window_seconds`): they
+/// would start afresh anyway. Returns how many went.
+pub async fn forget_ended(db: impl PgExecutor<'_>, window_seconds: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM login_failures WHERE window_start < now() - make_interval(secs => $1)",
+    )
+    .bind(window_seconds as f64)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -385,3 +385,76 @@ async fn a_login_cannot_forge_a_log_line() {
         assert!(!line.contains('\u{1b}'), "a raw escape byte: {line:?}");
     }
 }
+
+/// What the portal's limits look like, for the reservation tests.
+const LIMIT: forum_portal::db::login_failures::Limit = forum_portal::db::login_failures::Limit {
+    max_failures: 5,
+    window_seconds: 900,
+};
+const WIDE_LIMIT: forum_portal::db::login_failures::Limit =
+    forum_portal::db::login_failures::Limit {
+        max_failures: 20,
+        window_seconds: 900,
+    };
+
+/// Make `n` reservations for (address, account) at once; how many were allowed.
+async fn reserve_at_once(db: &PgPool, address: &str, account: &str, n: usize) -> usize {
+    use forum_portal::db::login_failures::{Attempt, Reservation, reserve};
+    let pair = format!("{account} {address}");
+    let start = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (db, start) = (db.clone(), start.clone());
+            let (address, account, pair) = (address.to_owned(), account.to_owned(), pair.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                reserve(
+                    &db,
+                    Attempt {
+                        address: &address,
+                        address_limit: WIDE_LIMIT,
+                        account: &account,
+                        account_limit: LIMIT,
+                        pair: &pair,
+                    },
+                )
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if task.await.unwrap() == Reservation::Allowed {
+            allowed += 1;
+        }
+    }
+    allowed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_reservations_never_pass_the_limits() {
+    let (_, db) = seeded_database().await;
+    // One address, one account: exactly the account's limit, however they interleave.
+    assert_eq!(reserve_at_once(&db, "address:a", "account:x", 60).await, 5);
+    // The account is now locked; a new address gets exactly one attempt of its own…
+    assert_eq!(reserve_at_once(&db, "address:b", "account:x", 60).await, 1);
+    // …and the first address nothing more.
+    assert_eq!(reserve_at_once(&db, "address:a", "account:x", 60).await, 0);
+    // One address across many accounts: exactly the address's limit.
+    let start = Arc::new(tokio::sync::Barrier::new(60));
+    let tasks: Vec<_> = (0..60)
+        .map(|n| {
+            let (db, start) = (db.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                reserve_at_once(&db, "address:c", &format!("account:{n}"), 1).await
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        allowed += task.await.unwrap();
+    }
+    assert_eq!(allowed, 20);
+}

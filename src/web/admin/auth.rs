@@ -39,6 +39,15 @@ const ADDRESS_LIMIT: Limit = Limit {
     window_seconds: 15 * 60,
 };
 
+/// The longest window of any login limit (the re-entered password's, `account::PASSWORD_LIMIT`,
+/// is as long): counters older than this are forgotten by the cleanup task.
+pub(super) const LONGEST_WINDOW_SECONDS: i64 =
+    if ACCOUNT_LIMIT.window_seconds > ADDRESS_LIMIT.window_seconds {
+        ACCOUNT_LIMIT.window_seconds
+    } else {
+        ADDRESS_LIMIT.window_seconds
+    };
+
 /// The throttling key of a client address. An IPv6 client is counted per /64 (one customer's
 /// network, the smallest block a provider hands out; every address in it is the same client),
 /// an IPv4 client (or an IPv4-mapped IPv6 one) per address.

@@ -368,7 +368,8 @@ pub fn session_lifetime(args: &crate::config::SessionArgs) -> crate::db::admin_s
     }
 }
 
-/// Delete expired sessions (and the accounts' records of them) every ten minutes.
+/// Delete expired sessions (and the accounts' records of them), and login counters whose window
+/// has ended, every ten minutes.
 pub fn spawn_session_cleanup(
     db: sqlx::PgPool,
     args: &crate::config::SessionArgs,
@@ -385,6 +386,11 @@ pub fn spawn_session_cleanup(
             }
             if let Err(error) = crate::db::admin_sessions::delete_expired(&db, lifetime).await {
                 tracing::warn!(%error, "cannot forget expired admin sessions");
+            }
+            if let Err(error) =
+                crate::db::login_failures::forget_ended(&db, auth::LONGEST_WINDOW_SECONDS).await
+            {
+                tracing::warn!(%error, "cannot forget ended login counters");
             }
         }
     })
