@@ -167,7 +167,8 @@ async fn login_form(client: &reqwest::Client, portal: &Portal) -> LoginForm {
     LoginForm { cookie, token }
 }
 
-/// Send `attempts` (address, e-mail, password) all at once; the status of each.
+/// Send `attempts` (address, e-mail, password) all at once; the status of each (a 429 or 503
+/// must say when to come back).
 async fn burst(
     client: &reqwest::Client,
     portal: &Portal,
@@ -191,7 +192,20 @@ async fn burst(
             let start = start.clone();
             tokio::spawn(async move {
                 start.wait().await;
-                request.send().await.map(|response| response.status())
+                request.send().await.map(|response| {
+                    let status = response.status();
+                    let waits = response.headers().contains_key("retry-after");
+                    assert!(
+                        waits
+                            || ![
+                                StatusCode::TOO_MANY_REQUESTS,
+                                StatusCode::SERVICE_UNAVAILABLE
+                            ]
+                            .contains(&status),
+                        "{status} without Retry-After"
+                    );
+                    status
+                })
             })
         })
         .collect();
@@ -224,24 +238,31 @@ fn assert_only_expected_answers(statuses: &[StatusCode], what: &str) {
     }
 }
 
-/// Enough file descriptors for a thousand connections on both ends.
-fn raise_open_file_limit() {
+/// Raise the open-file limit (the portal inherits it) so that a thousand connections fit on
+/// both ends; the size of the big burst this allows (1,000, or less where the hard limit is low).
+fn raise_open_file_limit() -> usize {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: plain system calls on a local struct.
     unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < 8192 {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 1000;
+        }
+        if limit.rlim_cur < 8192 {
             limit.rlim_cur = limit.rlim_max.min(8192);
             libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
         }
     }
+    let spare = (limit.rlim_cur as usize).saturating_sub(300);
+    spare.clamp(200, 1000)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_logins_runs_no_more_checks_than_the_limits_and_stays_small() {
-    raise_open_file_limit();
+    let big_burst = raise_open_file_limit();
     let portal = Portal::start().await;
     portal.create_admin("admin@example.org").await;
     let client = reqwest::Client::builder()
@@ -271,7 +292,6 @@ async fn a_flood_of_logins_runs_no_more_checks_than_the_limits_and_stays_small()
         "{checks} password checks on one account (limit {ACCOUNT_LIMIT})"
     );
     assert!(count(&statuses, StatusCode::UNAUTHORIZED) as i64 <= ACCOUNT_LIMIT);
-    assert!(count(&statuses, StatusCode::TOO_MANY_REQUESTS) >= 150);
 
     // 200 different e-mail addresses from one other address.
     let attempts = (0..200)
@@ -294,7 +314,7 @@ async fn a_flood_of_logins_runs_no_more_checks_than_the_limits_and_stays_small()
 
     // 1,000 logins at once that no limit stops (each its own address and account): only the
     // bound on simultaneous hashing keeps the memory down; the rest are told to come back.
-    let attempts = (0..1000)
+    let attempts = (0..big_burst)
         .map(|n| {
             (
                 format!("10.{}.{}.1", n / 250, n % 250),
@@ -311,7 +331,7 @@ async fn a_flood_of_logins_runs_no_more_checks_than_the_limits_and_stays_small()
     eprintln!(
         "login flood: baseline {baseline_kb} kB, peak {peak_kb} kB, after {now_kb} kB; \
          checks {checks} (account limit {ACCOUNT_LIMIT}), {address_checks} (address limit \
-         {ADDRESS_LIMIT}); 1000 at once: 401 ×{}, 429 ×{}, 503 ×{}",
+         {ADDRESS_LIMIT}); {big_burst} at once: 401 ×{}, 429 ×{}, 503 ×{}",
         count(&statuses, StatusCode::UNAUTHORIZED),
         count(&statuses, StatusCode::TOO_MANY_REQUESTS),
         count(&statuses, StatusCode::SERVICE_UNAVAILABLE),
