@@ -132,6 +132,7 @@ pub struct NextParam {
 }
 
 /// The login form (or the dashboard, for someone already logged in).
+///
 /// An anonymous visitor's view writes nothing on the server: the form's CSRF secret is in a
 /// cookie ([`CookieCsrf`]), and the session is only read.
 pub async fn login_form(
