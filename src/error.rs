@@ -15,6 +15,10 @@ pub enum AppError {
     /// Refused: a missing or wrong CSRF token, or a request from another site.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too much work at once (every password hashing slot taken): 503 with `Retry-After`, and
+    /// the message tells the user to try again shortly.
+    #[error("busy: {0}")]
+    Busy(String),
     /// The database failed; users see a generic page, the log gets the cause.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -33,7 +37,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(error) if is_unavailable(error) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -56,5 +60,22 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
             code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "57014")
         }),
         _ => false,
+    }
+}
+
+/// Seconds a client is asked to wait before trying again after a 503 (busy, unavailable).
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+impl From<crate::auth::HashError> for AppError {
+    fn from(error: crate::auth::HashError) -> Self {
+        match error {
+            crate::auth::HashError::Busy => Self::Busy(
+                crate::i18n::Locale::current()
+                    .lang
+                    .t("admin.login.busy")
+                    .to_owned(),
+            ),
+            crate::auth::HashError::Failed(error) => Self::Internal(error),
+        }
     }
 }

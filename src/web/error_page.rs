@@ -81,7 +81,11 @@ impl IntoResponse for AppError {
             Self::NotFound => lang.t("error.not_found.message").to_owned(),
             Self::BadRequest(message) => message.clone(),
             Self::Forbidden(message) => {
-                tracing::warn!(%message, "request refused");
+                tracing::warn!(?message, "request refused");
+                message.clone()
+            }
+            Self::Busy(message) => {
+                tracing::warn!("refused: too busy");
                 message.clone()
             }
             Self::Database(sqlx::Error::PoolTimedOut) => {
@@ -106,13 +110,11 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Seconds a client is asked to wait before trying again after a 503.
-const RETRY_AFTER_SECONDS: &str = "5";
-
-fn with_retry_after(mut response: Response) -> Response {
+/// `response` with a `Retry-After` of [`crate::error::RETRY_AFTER_SECONDS`] (for a 503).
+pub fn with_retry_after(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::RETRY_AFTER,
-        header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        crate::error::RETRY_AFTER_SECONDS.into(),
     );
     response
 }

@@ -72,18 +72,16 @@ pub fn router(state: AppState) -> Router {
 /// headers as every other answer.
 pub fn refusal_router(web: Arc<WebConfig>) -> Router {
     let refuse = || async {
-        let mut response = error_page::ErrorPage::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Locale::current()
-                .lang
-                .t("error.connections.message")
-                .to_owned(),
+        error_page::with_retry_after(
+            error_page::ErrorPage::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Locale::current()
+                    .lang
+                    .t("error.connections.message")
+                    .to_owned(),
+            )
+            .into_response_with(StatusCode::SERVICE_UNAVAILABLE),
         )
-        .into_response_with(StatusCode::SERVICE_UNAVAILABLE);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        response
     };
     with_outer_layers(Router::new().fallback(refuse), &web)
 }

@@ -85,15 +85,14 @@ async fn login_rotates_the_session_and_logout_deletes_it_on_the_server() {
     let app = TestApp::spawn().await;
     app.create_admin("admin@example.org").await;
     let before = app.get("/admin/login").await;
-    let anonymous_cookie = set_cookie(&before).expect("the login form starts a session");
+    assert_eq!(
+        set_cookie(&before),
+        None,
+        "the login form starts no session (its CSRF secret is in a cookie of its own)"
+    );
 
     let response = app.log_in("admin@example.org", ADMIN_PASSWORD).await;
-    let logged_in_cookie = set_cookie(&response).expect("login sets a new session cookie");
-    assert_ne!(
-        cookie_value(&anonymous_cookie),
-        cookie_value(&logged_in_cookie),
-        "session id rotated"
-    );
+    let logged_in_cookie = set_cookie(&response).expect("login sets a session cookie");
     assert!(logged_in_cookie.contains("HttpOnly"));
     assert!(logged_in_cookie.contains("SameSite=Lax"));
     assert_eq!(app.get("/admin").await.status(), StatusCode::OK);
@@ -379,19 +378,248 @@ async fn secure_cookies_are_secure_and_host_prefixed() {
     })
     .await;
     let response = app.get("/admin/login").await;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("__Host-portal_session="))
-        .expect("a __Host- session cookie")
-        .to_owned();
+    let csrf_cookie = named_set_cookie(&response, "__Host-portal_csrf=")
+        .expect("a __Host- CSRF cookie with the login form");
+    assert_eq!(
+        named_set_cookie(&response, "__Host-portal_session="),
+        None,
+        "no session for the login form"
+    );
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(
+            csrf_cookie.contains(attribute),
+            "{attribute} missing: {csrf_cookie}"
+        );
+    }
+    assert!(!csrf_cookie.contains("Domain="), "{csrf_cookie}");
+
+    app.create_admin("admin@example.org").await;
+    let response = app.log_in("admin@example.org", ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = named_set_cookie(&response, "__Host-portal_session=")
+        .expect("a __Host- session cookie once logged in");
     for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }
     assert!(
         !cookie.contains("Domain="),
         "__Host- cookies carry no Domain: {cookie}"
+    );
+}
+
+fn named_set_cookie(response: &reqwest::Response, prefix: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(prefix))
+        .map(str::to_owned)
+}
+
+async fn session_rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anonymous_visitors_write_no_session_rows() {
+    let app = TestApp::spawn().await;
+    app.create_admin("admin@example.org").await;
+    for _ in 0..20 {
+        // A new visitor each time (no cookies), and the same one again.
+        let visitor = app.other_client();
+        visitor.page("/admin/login", StatusCode::OK).await;
+        app.page("/admin/login", StatusCode::OK).await;
+    }
+    let wrong = app.log_in("admin@example.org", "not the password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let unknown = app.log_in("nobody@example.org", "not the password").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        session_rows(&app).await,
+        0,
+        "nothing stored for a visitor who only saw the form or failed to log in"
+    );
+    // A real login does keep a session.
+    let right = app.log_in("admin@example.org", ADMIN_PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert_eq!(session_rows(&app).await, 1);
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_cookie_and_a_token_masked_from_it() {
+    let app = TestApp::spawn().await;
+    app.create_admin("admin@example.org").await;
+    let token = app.csrf_token("/admin/login").await;
+    let form = |token: &str| {
+        vec![
+            ("csrf_token".to_owned(), token.to_owned()),
+            ("email".to_owned(), "admin@example.org".to_owned()),
+            ("password".to_owned(), ADMIN_PASSWORD.to_owned()),
+        ]
+    };
+    // The same token from a browser without the cookie (another site's forged form).
+    let stranger = app.other_client();
+    let response = stranger
+        .post_changed("/admin/login", &form(&token), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // A token of another browser's cookie.
+    let others = stranger.csrf_token("/admin/login").await;
+    let response = app.post_changed("/admin/login", &form(&others), &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // The cookie's secret itself, unmasked.
+    let response = app
+        .post_changed("/admin/login", &form(&"ab".repeat(32)), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
+    let response = app.post_changed("/admin/login", &form(&token), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/admin").await.status(), StatusCode::OK);
+}
+
+/// A token with one hex digit changed.
+fn tampered(token: &str) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] = if bytes[last] == b'0' { b'1' } else { b'0' };
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn every_page_masks_the_csrf_token_afresh_and_each_mask_works() {
+    let app = TestApp::spawn_logged_in().await;
+    let first = app.form_values("/admin/forum/1").await;
+    let second = app.form_values("/admin/forum/1").await;
+    let token = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == "csrf_token")
+            .map(|(_, value)| value.clone())
+            .expect("a CSRF token")
+    };
+    let (a, b) = (token(&first), token(&second));
+    assert_ne!(a, b, "the same form shows a different token every time");
+
+    let response = app
+        .post_changed("/admin/forum/1", &second, &[("csrf_token", &tampered(&a))])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "a tampered token");
+    assert_eq!(forum_city(&app).await, "Beijing");
+
+    let response = app
+        .post_changed(
+            "/admin/forum/1",
+            &first,
+            &[("csrf_token", &a), ("city", "Beijing (first)")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the first token");
+    assert_eq!(forum_city(&app).await, "Beijing (first)");
+    let fresh = app.form_values("/admin/forum/1").await;
+    let response = app
+        .post_changed(
+            "/admin/forum/1",
+            &fresh,
+            &[("csrf_token", &b), ("city", "Beijing (second)")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the second token");
+    assert_eq!(forum_city(&app).await, "Beijing (second)");
+}
+
+/// A portal that believes `X-Forwarded-For`, so one test client can be several addresses.
+async fn spawn_behind_proxy() -> TestApp {
+    TestApp::spawn_with_sessions(forum_portal::config::SessionArgs {
+        trust_forwarded_for: true,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Log in from `address` (as the proxy says), with a browser of its own.
+async fn log_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> StatusCode {
+    let browser = app.other_client();
+    let token = browser.csrf_token("/admin/login").await;
+    browser
+        .client
+        .post(browser.url("/admin/login"))
+        .header("origin", format!("http://{}", app.addr))
+        .header("x-forwarded-for", address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(crate::helpers::encode_form(&[
+            ("csrf_token", &token),
+            ("email", email),
+            ("password", password),
+        ]))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out() {
+    let app = spawn_behind_proxy().await;
+    app.create_admin("admin@example.org").await;
+    let stranger = "203.0.113.9";
+    for _ in 0..5 {
+        assert_eq!(
+            log_in_from(&app, stranger, "admin@example.org", "wrong password!").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The account is locked for whoever made those attempts, even with the right password…
+    assert_eq!(
+        log_in_from(&app, stranger, "admin@example.org", ADMIN_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A second stranger gets one try of their own from a new address; the rest of their IPv6
+    // /64 is the same client, which has now tried.
+    assert_eq!(
+        log_in_from(
+            &app,
+            "2001:db8:5:6::1",
+            "admin@example.org",
+            "wrong password!"
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_from(&app, "2001:db8:5:6::2", "admin@example.org", ADMIN_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner, from an address that has not failed against the account, still gets in.
+    assert_eq!(
+        log_in_from(&app, "198.51.100.4", "admin@example.org", ADMIN_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    // Which forgets the account's failures: the stranger's address may try again.
+    assert_eq!(
+        log_in_from(&app, stranger, "admin@example.org", "wrong password!").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logging_in_often_from_one_address_does_not_lock_it() {
+    let app = spawn_behind_proxy().await;
+    app.create_admin("admin@example.org").await;
+    for n in 0..22 {
+        assert_eq!(
+            log_in_from(&app, "192.0.2.50", "admin@example.org", ADMIN_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "login {n}"
+        );
+    }
+    // The same address can still fail (and be counted) as usual.
+    assert_eq!(
+        log_in_from(&app, "192.0.2.50", "admin@example.org", "wrong password!").await,
+        StatusCode::UNAUTHORIZED
     );
 }

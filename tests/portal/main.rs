@@ -25,6 +25,7 @@ mod hardening;
 mod head;
 mod interface_language;
 mod keyboard;
+mod login_flood;
 mod merge;
 mod migrations;
 mod no_javascript;

@@ -25,6 +25,36 @@ const PASSWORD_LIMIT: Limit = Limit {
     window_seconds: 15 * 60,
 };
 
+/// Check the current password of admin `id` (asked again inside a session before a sensitive
+/// change), reserved first against [`PASSWORD_LIMIT`] so that concurrent guesses cannot run
+/// past it: a refusal is a 403 page; a right password forgets the failures; a check that could
+/// not run (every hashing slot busy) gives its attempt back and answers 503.
+pub(super) async fn current_password_is(
+    state: &AppState,
+    lang: Lang,
+    id: i64,
+    password: String,
+    hash: String,
+) -> Result<bool> {
+    let key = format!("password:{id}");
+    if let db::login_failures::Reservation::Refused { .. } =
+        db::login_failures::reserve_key(&state.db, &key, PASSWORD_LIMIT).await?
+    {
+        return Err(AppError::Forbidden(lang.t("account.too_many").to_owned()));
+    }
+    match auth::verify_password(password, Some(hash)).await {
+        Ok(true) => {
+            db::login_failures::clear(&state.db, &key).await?;
+            Ok(true)
+        }
+        Ok(false) => Ok(false),
+        Err(error) => {
+            db::login_failures::refund(&state.db, &key, PASSWORD_LIMIT).await?;
+            Err(error.into())
+        }
+    }
+}
+
 /// One session as the page lists it.
 pub struct SessionView {
     id: i64,
@@ -105,13 +135,6 @@ pub async fn change_password(
 ) -> Result<Response> {
     let lang = frame.lang;
     let id = frame.admin_id();
-    let limit_key = format!("password:{id}");
-    if db::login_failures::locked_for(&state.db, &limit_key)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::Forbidden(lang.t("account.too_many").to_owned()));
-    }
     let current = form.get("current_password").unwrap_or_default().to_owned();
     let new = form.get("password").unwrap_or_default().to_owned();
     let again = form.get("password_again").unwrap_or_default();
@@ -119,8 +142,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
-    if !auth::verify_password(current, Some(account.password_hash)).await? {
-        db::login_failures::record_failure(&state.db, &limit_key, PASSWORD_LIMIT).await?;
+    if !current_password_is(&state, lang, id, current, account.password_hash).await? {
         errors.push((
             "current_password",
             lang.t("account.wrong_password").to_owned(),
@@ -144,7 +166,6 @@ pub async fn change_password(
     let ended =
         db::admin_sessions::end_all_but(&mut *tx, id, Some(&frame.admin.0.key_hash())).await?;
     tx.commit().await?;
-    db::login_failures::clear(&state.db, &limit_key).await?;
     let address = client.map(|ip| ip.to_string());
     audit::note(
         &state.db,
@@ -159,7 +180,7 @@ pub async fn change_password(
         },
     )
     .await;
-    tracing::info!(admin = %frame.email(), ended, "password changed; other sessions ended");
+    tracing::info!(admin = ?frame.email(), ended, "password changed; other sessions ended");
     frame
         .flash(lang.plural("account.password_changed", ended as i64))
         .await?;

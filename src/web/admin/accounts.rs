@@ -128,7 +128,7 @@ pub async fn invite(
     let token = auth::random_token();
     db::invites::insert(&state.db, &auth::token_hash(&token), role, frame.admin_id()).await?;
     let link = format!("{}/admin/invite?token={token}", base_url(&state, &headers));
-    tracing::warn!(admin = %frame.email(), %role, "invitation made: {link} (works once, for {} days)", db::invites::VALID_DAYS);
+    tracing::warn!(admin = ?frame.email(), %role, "invitation made: {link} (works once, for {} days)", db::invites::VALID_DAYS);
     session::set_invite_link(&frame.session, &link).await?;
     let address = client.map(|ip| ip.to_string());
     audit::note(
@@ -262,7 +262,7 @@ async fn change(
         },
     )
     .await;
-    tracing::info!(admin = %frame.email(), account = %account.email, action = action.as_str(), "account changed");
+    tracing::info!(admin = ?frame.email(), account = ?account.email, action = action.as_str(), "account changed");
     frame
         .flash(lang.tf1(message, "email", &account.email))
         .await?;

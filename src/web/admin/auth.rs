@@ -12,27 +12,105 @@ use tower_sessions::Session;
 use std::net::IpAddr;
 
 use super::audit;
-use super::session::{self, ClientAddr};
+use super::session::{self, ClientAddr, CookieCsrf};
 use super::{CurrentAdmin, safe_next};
 use crate::auth;
 use crate::db::admins::Admin;
 use crate::db::audit::{Action, NewEntry};
-use crate::db::{self, login_failures::Limit};
+use crate::db::{
+    self,
+    login_failures::{Limit, Reservation},
+};
 use crate::domain::{Role, email};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
 
-/// Failed logins that lock one account for a while.
+/// Password (or code) checks one account allows in the window; then it is locked for the
+/// addresses that made them (see [`db::login_failures::reserve`]).
 const ACCOUNT_LIMIT: Limit = Limit {
     max_failures: 5,
     window_seconds: 15 * 60,
 };
-/// Failed logins that lock one client address for a while (several accounts, or guessing).
+/// Password (or code) checks one client address (an IPv6 /64) allows in the window, on any
+/// accounts (guessing across several accounts, or guessing e-mail addresses).
 const ADDRESS_LIMIT: Limit = Limit {
     max_failures: 20,
     window_seconds: 15 * 60,
 };
+
+/// The longest window of any login limit (the re-entered password's, `account::PASSWORD_LIMIT`,
+/// is as long): counters older than this are forgotten by the cleanup task.
+pub(super) const LONGEST_WINDOW_SECONDS: i64 =
+    if ACCOUNT_LIMIT.window_seconds > ADDRESS_LIMIT.window_seconds {
+        ACCOUNT_LIMIT.window_seconds
+    } else {
+        ADDRESS_LIMIT.window_seconds
+    };
+
+/// The throttling key of a client address. An IPv6 client is counted per /64 (one customer's
+/// network, the smallest block a provider hands out; every address in it is the same client),
+/// an IPv4 client (or an IPv4-mapped IPv6 one) per address.
+fn address_key(client: Option<IpAddr>) -> String {
+    match client.map(crate::server::client_key) {
+        None => "address:unknown".to_owned(),
+        Some(IpAddr::V4(v4)) => format!("address:{v4}"),
+        Some(IpAddr::V6(v6)) => format!("address:{v6}/64"),
+    }
+}
+
+/// The keys one login attempt counts against: the account (by normalised e-mail), the
+/// client's address, and the two together.
+struct ThrottleKeys {
+    account: String,
+    address: String,
+    pair: String,
+}
+
+impl ThrottleKeys {
+    fn new(email: &str, client: Option<IpAddr>) -> Self {
+        let account = format!("account:{email}");
+        let address = address_key(client);
+        let pair = format!("{account} {address}");
+        Self {
+            account,
+            address,
+            pair,
+        }
+    }
+
+    /// Reserve this attempt before any password or code is checked.
+    async fn reserve(&self, db: &sqlx::PgPool) -> Result<Reservation> {
+        Ok(db::login_failures::reserve(
+            db,
+            db::login_failures::Attempt {
+                address: &self.address,
+                address_limit: ADDRESS_LIMIT,
+                account: &self.account,
+                account_limit: ACCOUNT_LIMIT,
+                pair: &self.pair,
+            },
+        )
+        .await?)
+    }
+
+    /// Give the reservation back: the password was right (or never checked).
+    async fn refund(&self, db: &sqlx::PgPool) -> Result<()> {
+        db::login_failures::refund(db, &self.address, ADDRESS_LIMIT).await?;
+        db::login_failures::refund(db, &self.pair, ACCOUNT_LIMIT).await?;
+        db::login_failures::refund(db, &self.account, ACCOUNT_LIMIT).await?;
+        Ok(())
+    }
+
+    /// The login succeeded: the account's failures are forgotten and the address gets its
+    /// attempt back.
+    async fn succeeded(&self, db: &sqlx::PgPool) -> Result<()> {
+        db::login_failures::clear(db, &self.account).await?;
+        db::login_failures::clear(db, &self.pair).await?;
+        db::login_failures::refund(db, &self.address, ADDRESS_LIMIT).await?;
+        Ok(())
+    }
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/login.html")]
@@ -51,9 +129,13 @@ pub struct NextParam {
 }
 
 /// The login form (or the dashboard, for someone already logged in).
+///
+/// An anonymous visitor's view writes nothing on the server: the form's CSRF secret is in a
+/// cookie ([`CookieCsrf`]), and the session is only read.
 pub async fn login_form(
     State(state): State<AppState>,
     session: Session,
+    csrf: CookieCsrf,
     Query(params): Query<NextParam>,
 ) -> Result<Response> {
     let next = safe_next(params.next.as_deref());
@@ -63,15 +145,15 @@ pub async fn login_form(
     {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(LoginPage {
+    let page = LoginPage {
         lang: Locale::current().lang,
-        csrf_token: session::csrf_token(&session).await?,
+        csrf_token: csrf.token(),
         email: String::new(),
         next,
         error: None,
         flash: session::take_flash(&session).await?,
-    }
-    .into_response())
+    };
+    Ok((csrf, page).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,39 +167,44 @@ pub struct LoginForm {
 }
 
 /// Check the credentials; unknown e-mail and wrong password get the same answer in about the
-/// same time, and repeated failures lock the account and the client address for a while.
+/// same time. Each attempt is reserved against the account's and the address's limits before
+/// its password is checked (refused: 429 with `Retry-After`); the password check waits for a
+/// free hashing slot (none soon: 503 with `Retry-After`, and the attempt is given back).
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    csrf: CookieCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    csrf.check(form.csrf_token.as_deref())?;
     let next = safe_next(form.next.as_deref());
     let normalised = email::parse(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let account_key = format!("account:{normalised}");
-    let address_key = format!(
-        "address:{}",
-        client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
-    );
-
-    for key in [&account_key, &address_key] {
-        if let Some(seconds) = db::login_failures::locked_for(&state.db, key).await? {
-            tracing::warn!(email = %normalised, client = ?client, "login refused: too many failures");
-            return Ok(too_many_attempts(seconds));
-        }
+    let keys = ThrottleKeys::new(&normalised, client);
+    if let Reservation::Refused { retry_after } = keys.reserve(&state.db).await? {
+        tracing::warn!(email = ?normalised, client = ?client, "login refused: too many attempts");
+        return Ok(too_many_attempts(retry_after));
     }
 
     let found = db::admins::find_for_login(&state.db, &normalised).await?;
     let hash = found.as_ref().map(|account| account.password_hash.clone());
     let password = form.password.clone();
-    let valid = auth::verify_password(password, hash).await? && found.is_some();
+    let valid = match auth::verify_password(password, hash).await {
+        Ok(valid) => valid && found.is_some(),
+        Err(error) => {
+            // Nothing was checked: the attempt is given back.
+            keys.refund(&state.db).await?;
+            tracing::warn!(email = ?normalised, client = ?client, %error, "login not checked");
+            return Err(error.into());
+        }
+    };
     let address = client.map(|ip| ip.to_string());
     match found.filter(|_| valid) {
         Some(account) if account.disabled => {
             // The password was right: say why, without counting it as a guess.
-            tracing::warn!(email = %account.email, client = ?client, "login refused: account disabled");
+            keys.refund(&state.db).await?;
+            tracing::warn!(email = ?account.email, client = ?client, "login refused: account disabled");
             audit::note(
                 &state.db,
                 Action::LoginRefused,
@@ -133,7 +220,7 @@ pub async fn login(
             let lang = Locale::current().lang;
             let page = LoginPage {
                 lang,
-                csrf_token: session::csrf_token(&session).await?,
+                csrf_token: csrf.token(),
                 email: form.email.trim().to_owned(),
                 next,
                 error: Some(lang.t("admin.login.disabled").to_owned()),
@@ -143,19 +230,19 @@ pub async fn login(
         }
         Some(account) if account.totp_secret.is_some() => {
             // Half logged in: only the code page is open until the second factor is given.
+            // The password was right, so it is not counted; the code is (see `two_factor`).
+            keys.refund(&state.db).await?;
             session::set_pending(&session, account.id, &account.email, &next).await?;
-            tracing::info!(email = %account.email, client = ?client, "password accepted: code asked");
+            tracing::info!(email = ?account.email, client = ?client, "password accepted: code asked");
             Ok(Redirect::to("/admin/login/two-factor").into_response())
         }
         Some(account) => {
-            db::login_failures::clear(&state.db, &account_key).await?;
+            keys.succeeded(&state.db).await?;
             start_session(&state, &session, &account.admin(), client, &headers).await?;
             Ok(Redirect::to(&next).into_response())
         }
         None => {
-            db::login_failures::record_failure(&state.db, &account_key, ACCOUNT_LIMIT).await?;
-            db::login_failures::record_failure(&state.db, &address_key, ADDRESS_LIMIT).await?;
-            tracing::warn!(email = %normalised, client = ?client, "login failed");
+            tracing::warn!(email = ?normalised, client = ?client, "login failed");
             let tried: String = normalised.chars().take(254).collect();
             audit::note(
                 &state.db,
@@ -170,7 +257,7 @@ pub async fn login(
             .await;
             let page = LoginPage {
                 lang: Locale::current().lang,
-                csrf_token: session::csrf_token(&session).await?,
+                csrf_token: csrf.token(),
                 email: form.email.trim().to_owned(),
                 next,
                 error: Some(Locale::current().lang.t("admin.login.wrong").to_owned()),
@@ -224,7 +311,7 @@ pub(super) async fn start_session(
         },
     )
     .await;
-    tracing::info!(email = %admin.email, client = ?client, "login succeeded");
+    tracing::info!(email = ?admin.email, client = ?client, "login succeeded");
     Ok(())
 }
 
@@ -257,7 +344,8 @@ pub struct CodeForm {
 }
 
 /// Check the second factor: a code from the app (each works once) or a recovery code (each
-/// works once). Failures count towards the same locks as wrong passwords.
+/// works once). Each code is reserved against the same limits as a password, before it is
+/// checked.
 pub async fn two_factor(
     State(state): State<AppState>,
     session: Session,
@@ -274,16 +362,10 @@ pub async fn two_factor(
         .await?;
         return Ok(Redirect::to("/admin/login").into_response());
     };
-    let account_key = format!("account:{}", pending.email);
-    let address_key = format!(
-        "address:{}",
-        client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
-    );
-    for key in [&account_key, &address_key] {
-        if let Some(seconds) = db::login_failures::locked_for(&state.db, key).await? {
-            tracing::warn!(email = %pending.email, client = ?client, "code refused: too many failures");
-            return Ok(too_many_attempts(seconds));
-        }
+    let keys = ThrottleKeys::new(&pending.email, client);
+    if let Reservation::Refused { retry_after } = keys.reserve(&state.db).await? {
+        tracing::warn!(email = ?pending.email, client = ?client, "code refused: too many attempts");
+        return Ok(too_many_attempts(retry_after));
     }
     let address = client.map(|ip| ip.to_string());
     let account = db::admins::find_for_check(&state.db, pending.id).await?;
@@ -306,7 +388,7 @@ pub async fn two_factor(
     };
     match account.filter(|_| accepted) {
         Some(account) => {
-            db::login_failures::clear(&state.db, &account_key).await?;
+            keys.succeeded(&state.db).await?;
             if used_recovery_code {
                 audit::note(
                     &state.db,
@@ -324,9 +406,7 @@ pub async fn two_factor(
             Ok(Redirect::to(&pending.next).into_response())
         }
         None => {
-            db::login_failures::record_failure(&state.db, &account_key, ACCOUNT_LIMIT).await?;
-            db::login_failures::record_failure(&state.db, &address_key, ADDRESS_LIMIT).await?;
-            tracing::warn!(email = %pending.email, client = ?client, "second factor failed");
+            tracing::warn!(email = ?pending.email, client = ?client, "second factor failed");
             audit::note(
                 &state.db,
                 Action::TwoFactorFailed,
@@ -390,7 +470,7 @@ pub async fn logout(
         },
     )
     .await;
-    tracing::info!(email = %admin.0.email, "logged out");
+    tracing::info!(email = ?admin.0.email, "logged out");
     Ok(Redirect::to("/admin/login").into_response())
 }
 
@@ -425,20 +505,21 @@ fn setup_link_invalid() -> AppError {
 /// The first-admin form, while the link is valid.
 pub async fn setup_form(
     State(state): State<AppState>,
-    session: Session,
+    csrf: CookieCsrf,
     Query(params): Query<SetupParams>,
-) -> Result<SetupPage> {
+) -> Result<Response> {
     let token = params.token.unwrap_or_default();
     if !db::setup_tokens::is_valid(&state.db, &auth::token_hash(&token)).await? {
         return Err(setup_link_invalid());
     }
-    Ok(SetupPage {
+    let page = SetupPage {
         lang: Locale::current().lang,
-        csrf_token: session::csrf_token(&session).await?,
+        csrf_token: csrf.token(),
         token,
         email: String::new(),
         errors: Vec::new(),
-    })
+    };
+    Ok((csrf, page).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -458,11 +539,12 @@ pub struct SetupForm {
 pub async fn setup(
     State(state): State<AppState>,
     session: Session,
+    csrf: CookieCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Result<Response> {
-    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    csrf.check(form.csrf_token.as_deref())?;
     let token_hash = auth::token_hash(&form.token);
     if !db::setup_tokens::is_valid(&state.db, &token_hash).await? {
         return Err(setup_link_invalid());
@@ -486,7 +568,7 @@ pub async fn setup(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         let page = SetupPage {
             lang: Locale::current().lang,
-            csrf_token: session::csrf_token(&session).await?,
+            csrf_token: csrf.token(),
             token: form.token,
             email: form.email,
             errors,
@@ -500,7 +582,7 @@ pub async fn setup(
     }
     let admin = db::admins::create(&mut *tx, &email, &hash).await?;
     tx.commit().await?;
-    tracing::info!(email = %admin.email, "first admin created from the setup link");
+    tracing::info!(email = ?admin.email, "first admin created from the setup link");
     let address = client.map(|ip| ip.to_string());
     audit::note(
         &state.db,
@@ -537,10 +619,14 @@ pub struct LanguageForm {
 pub async fn choose_language(
     State(state): State<AppState>,
     session: Session,
+    csrf: CookieCsrf,
     headers: axum::http::HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Result<Response> {
-    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    // From an admin page (the session's token) or from a page without a session (the cookie's).
+    if !csrf.matches(form.csrf_token.as_deref()) {
+        session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    }
     let lang = Lang::from_code(&form.lang).ok_or_else(|| {
         AppError::BadRequest(
             Locale::current()
@@ -558,7 +644,7 @@ pub async fn choose_language(
         session::current_admin(&session, state.web.sessions.session_max_hours).await?
     {
         db::admins::set_language(&state.db, admin.id, lang.code()).await?;
-        tracing::info!(email = %admin.email, lang = lang.code(), "admin language chosen");
+        tracing::info!(email = ?admin.email, lang = lang.code(), "admin language chosen");
         return Ok(response);
     }
     let cookie = format!(
@@ -605,31 +691,33 @@ async fn invited_role(state: &AppState, token: &str) -> Result<Role> {
 /// The form an invited person makes their account with.
 pub async fn invite_form(
     State(state): State<AppState>,
-    session: Session,
+    csrf: CookieCsrf,
     Query(params): Query<SetupParams>,
-) -> Result<InvitePage> {
+) -> Result<Response> {
     let token = params.token.unwrap_or_default();
     let role = invited_role(&state, &token).await?;
     let lang = Locale::current().lang;
-    Ok(InvitePage {
+    let page = InvitePage {
         lang,
-        csrf_token: session::csrf_token(&session).await?,
+        csrf_token: csrf.token(),
         token,
         role: lang.t(role.label_key()),
         email: String::new(),
         errors: Vec::new(),
-    })
+    };
+    Ok((csrf, page).into_response())
 }
 
 /// Make the invited account (same rules as the first admin's), use the link up, log in.
 pub async fn accept_invite(
     State(state): State<AppState>,
     session: Session,
+    csrf: CookieCsrf,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Result<Response> {
-    session::check_csrf(&session, form.csrf_token.as_deref()).await?;
+    csrf.check(form.csrf_token.as_deref())?;
     let role = invited_role(&state, &form.token).await?;
     let lang = Locale::current().lang;
     let mut errors = Vec::new();
@@ -647,7 +735,7 @@ pub async fn accept_invite(
     let invalid = |errors| async {
         let page = InvitePage {
             lang,
-            csrf_token: session::csrf_token(&session).await?,
+            csrf_token: csrf.token(),
             token: form.token.clone(),
             role: lang.t(role.label_key()),
             email: form.email.clone(),
@@ -676,7 +764,7 @@ pub async fn accept_invite(
     };
     db::invites::set_used_by(&mut *tx, invite_id, admin.id).await?;
     tx.commit().await?;
-    tracing::info!(email = %admin.email, %role, "account created from an invitation");
+    tracing::info!(email = ?admin.email, %role, "account created from an invitation");
     let address = client.map(|ip| ip.to_string());
     audit::note(
         &state.db,
@@ -698,4 +786,29 @@ pub async fn accept_invite(
     )
     .await?;
     Ok(Redirect::to("/admin").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_and_ipv4_per_address() {
+        let key = |ip: &str| address_key(Some(ip.parse().unwrap()));
+        assert_eq!(key("192.0.2.7"), "address:192.0.2.7");
+        assert_ne!(key("192.0.2.7"), key("192.0.2.8"));
+        assert_eq!(key("2001:db8:1:2::1"), "address:2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            key("2001:db8:1:2::1"),
+            "one /64 is one client"
+        );
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(
+            key("::ffff:192.0.2.7"),
+            key("192.0.2.7"),
+            "IPv4-mapped is IPv4"
+        );
+        assert_eq!(address_key(None), "address:unknown");
+    }
 }

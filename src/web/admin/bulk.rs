@@ -209,7 +209,7 @@ pub async fn bulk(
         }
     }
     tx.commit().await?;
-    tracing::info!(admin = %frame.email(), entity = spec.key, ?action, ?outcome, "bulk action");
+    tracing::info!(admin = ?frame.email(), entity = spec.key, ?action, ?outcome, "bulk action");
     frame.flash(outcome.message(action, lang)).await?;
     Ok(Redirect::to(&back).into_response())
 }

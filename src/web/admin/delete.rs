@@ -98,7 +98,7 @@ pub async fn delete(
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     tx.commit().await?;
-    tracing::info!(admin = %frame.email(), entity = spec.key, id, "deleted");
+    tracing::info!(admin = ?frame.email(), entity = spec.key, id, "deleted");
     frame.flash_about("admin.flash.deleted", spec).await?;
     Ok(Redirect::to(&format!("/admin/{}", spec.key)).into_response())
 }

@@ -206,7 +206,7 @@ pub async fn create(
         entities::replace_parties(&mut tx, id, &parsed.parties).await?;
     }
     tx.commit().await?;
-    tracing::info!(admin = %frame.email(), entity = spec.key, id, "created");
+    tracing::info!(admin = ?frame.email(), entity = spec.key, id, "created");
     frame.flash_about("admin.flash.created", spec).await?;
     Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
 }
@@ -369,7 +369,7 @@ async fn try_save(
     match save(&mut tx, spec, id, version, parsed).await {
         Ok(true) => {
             tx.commit().await?;
-            tracing::info!(admin = %frame.email(), entity = spec.key, id, "updated");
+            tracing::info!(admin = ?frame.email(), entity = spec.key, id, "updated");
             Ok(Saved::Yes)
         }
         Ok(false) => Ok(Saved::Stale),
@@ -487,7 +487,7 @@ async fn conflict_page(
         })
         .collect();
     tracing::info!(
-        admin = %frame.email(), entity = spec.key, id,
+        admin = ?frame.email(), entity = spec.key, id,
         conflicts = merged.conflicts.len(), "save met newer changes: conflicts shown"
     );
     let state = FormState {

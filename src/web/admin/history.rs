@@ -156,7 +156,7 @@ pub async fn revert(
     let message = match save(&mut tx, spec, id, version, &parsed).await {
         Ok(true) => {
             tx.commit().await?;
-            tracing::info!(admin = %frame.email(), entity = spec.key, id, history_id, "reverted");
+            tracing::info!(admin = ?frame.email(), entity = spec.key, id, history_id, "reverted");
             Locale::current().lang.tf(
                 "admin.reverted",
                 &[
@@ -223,7 +223,7 @@ pub async fn restore(
     match restored {
         Ok(()) => {
             tx.commit().await?;
-            tracing::info!(admin = %frame.email(), entity = spec.key, id, "restored");
+            tracing::info!(admin = ?frame.email(), entity = spec.key, id, "restored");
             frame.flash_about("admin.flash.restored", spec).await?;
             Ok(Redirect::to(&format!("/admin/{}/{id}", spec.key)).into_response())
         }

@@ -412,7 +412,7 @@ pub async fn upload(
     if upload.confirm && plan.errors.is_empty() && !stale && !nothing_to_do {
         tx.commit().await?;
         tracing::info!(
-            admin = %frame.email(),
+            admin = ?frame.email(),
             entity = spec.key,
             created = plan.creations.len(),
             changed = plan.updates.len(),

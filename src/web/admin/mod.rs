@@ -197,7 +197,7 @@ async fn require_admin(
                 Some(_) => None,
             };
             if let Some((why, message)) = ended {
-                tracing::warn!(admin = %admin.email, why, "session refused and ended");
+                tracing::warn!(admin = ?admin.email, why, "session refused and ended");
                 return end_session(&session, message).await;
             }
             let Some(standing) = standing else {
@@ -211,7 +211,7 @@ async fn require_admin(
                 .unwrap_or_default();
             let needed = required_role(request.method(), &route);
             if !role.allows(needed) {
-                tracing::warn!(admin = %admin.email, %role, route, "refused: role");
+                tracing::warn!(admin = ?admin.email, %role, route, "refused: role");
                 return AppError::Forbidden(
                     Locale::current().lang.t("admin.forbidden_role").to_owned(),
                 )
@@ -389,7 +389,8 @@ pub fn session_lifetime(args: &crate::config::SessionArgs) -> crate::db::admin_s
     }
 }
 
-/// Delete expired sessions (and the accounts' records of them) every ten minutes.
+/// Delete expired sessions (and the accounts' records of them), and login counters whose window
+/// has ended, every ten minutes.
 pub fn spawn_session_cleanup(
     db: sqlx::PgPool,
     args: &crate::config::SessionArgs,
@@ -406,6 +407,11 @@ pub fn spawn_session_cleanup(
             }
             if let Err(error) = crate::db::admin_sessions::delete_expired(&db, lifetime).await {
                 tracing::warn!(%error, "cannot forget expired admin sessions");
+            }
+            if let Err(error) =
+                crate::db::login_failures::forget_ended(&db, auth::LONGEST_WINDOW_SECONDS).await
+            {
+                tracing::warn!(%error, "cannot forget ended login counters");
             }
         }
     })

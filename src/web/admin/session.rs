@@ -5,15 +5,18 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponseParts, ResponseParts};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::{Cookie, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::auth;
 use crate::config::SessionArgs;
 use crate::error::{AppError, Result};
+use crate::state::AppState;
 
 const ADMIN_KEY: &str = "admin";
 const CSRF_KEY: &str = "csrf";
@@ -201,34 +204,157 @@ pub async fn log_out(session: &Session) -> Result<()> {
     session.flush().await.map_err(session_error)
 }
 
-/// This session's CSRF token, made on first use.
+/// The raw bytes of a stored CSRF secret (hex, as [`auth::random_token`] makes them).
+fn secret_bytes(secret: &str) -> Vec<u8> {
+    hex::decode(secret).unwrap_or_else(|_| secret.as_bytes().to_vec())
+}
+
+/// The token for this session's forms, freshly masked on every call (see
+/// [`auth::mask_secret`]); the session's secret is made on first use. Every form of a logged-in
+/// admin (and the half-finished two-factor login) gets it from here, and [`check_csrf`]
+/// checks it.
 pub async fn csrf_token(session: &Session) -> Result<String> {
-    if let Some(token) = session
+    if let Some(secret) = session
         .get::<String>(CSRF_KEY)
         .await
         .map_err(session_error)?
     {
-        return Ok(token);
+        return Ok(auth::mask_secret(&secret_bytes(&secret)));
     }
-    let token = auth::random_token();
+    let secret = auth::random_token();
     session
-        .insert(CSRF_KEY, &token)
+        .insert(CSRF_KEY, &secret)
         .await
         .map_err(session_error)?;
-    Ok(token)
+    Ok(auth::mask_secret(&secret_bytes(&secret)))
 }
 
-/// Check a submitted CSRF token against the session's; refusal is a 403 page.
+/// Check a submitted (masked) CSRF token against the session's secret, in constant time;
+/// refusal is a 403 page.
 pub async fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<()> {
     let expected: Option<String> = session.get(CSRF_KEY).await.map_err(session_error)?;
     match (expected, submitted) {
-        (Some(expected), Some(submitted)) if auth::secrets_equal(&expected, submitted) => Ok(()),
-        _ => Err(AppError::Forbidden(
-            crate::i18n::Locale::current()
-                .lang
-                .t("admin.csrf")
-                .to_owned(),
-        )),
+        (Some(expected), Some(submitted))
+            if auth::masked_secret_matches(&secret_bytes(&expected), submitted) =>
+        {
+            Ok(())
+        }
+        _ => Err(csrf_refused()),
+    }
+}
+
+fn csrf_refused() -> AppError {
+    AppError::Forbidden(
+        crate::i18n::Locale::current()
+            .lang
+            .t("admin.csrf")
+            .to_owned(),
+    )
+}
+
+/// The CSRF secret of a visitor who has no session (the login, first-admin and invitation
+/// forms), kept in a cookie of its own instead of a session, so that showing a form writes
+/// nothing on the server ("double submit"): a random value in an HttpOnly, SameSite=Strict
+/// cookie (`__Host-` prefixed and `Secure` with `--secure-cookies`), which the form carries
+/// masked. Another site can neither read the cookie nor set one for this host, so it cannot
+/// build a matching form. A visitor without the cookie gets a new one with the page
+/// (`CookieCsrf` is a response part); a POST without it is refused.
+#[derive(Debug, Clone)]
+pub struct CookieCsrf {
+    secret: String,
+    set_cookie: Option<HeaderValue>,
+}
+
+/// The name of the login form's CSRF cookie.
+pub fn csrf_cookie_name(secure_cookies: bool) -> &'static str {
+    if secure_cookies {
+        "__Host-portal_csrf"
+    } else {
+        "portal_csrf"
+    }
+}
+
+impl CookieCsrf {
+    /// Read the secret from the request's cookies, or make a new one (to be set with the
+    /// response).
+    pub fn from_headers(headers: &HeaderMap, secure_cookies: bool) -> Self {
+        let name = csrf_cookie_name(secure_cookies);
+        let existing = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(std::result::Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .map(|cookie| cookie.value().to_owned())
+            .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()));
+        match existing {
+            Some(secret) => Self {
+                secret,
+                set_cookie: None,
+            },
+            None => {
+                let secret = auth::random_token();
+                let cookie = Cookie::build((name, secret.clone()))
+                    .path("/")
+                    .http_only(true)
+                    .same_site(SameSite::Strict)
+                    .secure(secure_cookies)
+                    .build();
+                Self {
+                    secret,
+                    set_cookie: HeaderValue::from_str(&cookie.to_string()).ok(),
+                }
+            }
+        }
+    }
+
+    /// The token for this page's forms, freshly masked.
+    pub fn token(&self) -> String {
+        auth::mask_secret(&secret_bytes(&self.secret))
+    }
+
+    /// Whether `submitted` carries this cookie's secret (a request that brought no cookie
+    /// never matches).
+    pub fn matches(&self, submitted: Option<&str>) -> bool {
+        self.set_cookie.is_none()
+            && submitted.is_some_and(|token| {
+                auth::masked_secret_matches(&secret_bytes(&self.secret), token)
+            })
+    }
+
+    /// Check a submitted token; refusal is a 403 page.
+    pub fn check(&self, submitted: Option<&str>) -> Result<()> {
+        if self.matches(submitted) {
+            Ok(())
+        } else {
+            Err(csrf_refused())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CookieCsrf {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_headers(
+            &parts.headers,
+            state.web.sessions.secure_cookies,
+        ))
+    }
+}
+
+impl IntoResponseParts for CookieCsrf {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        if let Some(value) = self.set_cookie {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Ok(res)
     }
 }
 

@@ -199,7 +199,7 @@ pub async fn export(
     let body = writer
         .into_inner()
         .map_err(|error| AppError::Internal(anyhow::anyhow!("{error}")))?;
-    tracing::info!(admin = %frame.email(), entity = spec.key, rows = listed.rows.len(), "exported");
+    tracing::info!(admin = ?frame.email(), entity = spec.key, rows = listed.rows.len(), "exported");
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

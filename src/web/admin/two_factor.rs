@@ -12,7 +12,7 @@ use super::context::AdminContext;
 use super::extract::{CheckedForm, Frame};
 use super::form::Submission;
 use super::session::{self, ClientAddr};
-use crate::auth::{self, totp};
+use crate::auth::totp;
 use crate::db;
 use crate::db::audit::{Action, NewEntry};
 use crate::error::{AppError, Result};
@@ -132,7 +132,7 @@ pub async fn enable(
         },
     )
     .await;
-    tracing::info!(admin = %frame.email(), "two-factor login turned on");
+    tracing::info!(admin = ?frame.email(), "two-factor login turned on");
     frame.flash(lang.t("admin.two_factor.enabled")).await?;
     Ok(Redirect::to("/admin/account/two-factor/recovery-codes").into_response())
 }
@@ -159,7 +159,7 @@ pub async fn recovery_codes(frame: Frame) -> Result<Response> {
 }
 
 /// Whether the form confirms who is there: a current code from the app (used up) or the
-/// account's password.
+/// account's password (throttled like a password change).
 async fn confirmed(
     state: &AppState,
     account: &db::admins::LoginAccount,
@@ -174,7 +174,14 @@ async fn confirmed(
     }
     let password = form.get("password").unwrap_or_default().to_owned();
     Ok(!password.is_empty()
-        && auth::verify_password(password, Some(account.password_hash.clone())).await?)
+        && super::account::current_password_is(
+            state,
+            crate::i18n::Locale::current().lang,
+            account.id,
+            password,
+            account.password_hash.clone(),
+        )
+        .await?)
 }
 
 /// New recovery codes in place of the old ones (confirmed with a code or the password), shown
@@ -273,7 +280,7 @@ pub async fn disable(
         },
     )
     .await;
-    tracing::info!(admin = %account.email, "two-factor login turned off");
+    tracing::info!(admin = ?account.email, "two-factor login turned off");
     frame.flash(lang.t("admin.two_factor.disabled")).await?;
     Ok(Redirect::to("/admin/account/two-factor").into_response())
 }
