@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::i18n::Locale;
 use crate::state::WebConfig;
@@ -21,9 +21,10 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Paths a load balancer probes by address, whatever `Host` it sends.
 const PROBES: [&str; 2] = ["/healthz", "/readyz"];
 
-/// Middleware: refuse over-large headers (431) and, when the public URL is configured, any
+/// Middleware: refuse over-large headers (431); when the public URL is configured, any
 /// request for another host (400: like Django's `ALLOWED_HOSTS`, so a forged `Host` can never
-/// reach a page).
+/// reach a page); and behind a trusted proxy serving HTTPS, send a plain-HTTP request to its
+/// HTTPS address (308), so the portal alone redirects as HSTS expects.
 pub async fn check_request(
     State(web): State<Arc<WebConfig>>,
     request: Request,
@@ -54,7 +55,32 @@ pub async fn check_request(
             .into_response_with(StatusCode::BAD_REQUEST);
         }
     }
+    if web.sessions.secure_cookies
+        && web.sessions.trust_forwarded_for
+        && let Some(public_url) = &web.public_url
+        && let Some(location) = https_location(&request, public_url)
+    {
+        return (
+            StatusCode::PERMANENT_REDIRECT,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    }
     next.run(request).await
+}
+
+/// Where a request the trusted proxy received over plain HTTP (`X-Forwarded-Proto: http`)
+/// belongs: the same path on the public URL's host over HTTPS.
+fn https_location(request: &Request, public_url: &str) -> Option<HeaderValue> {
+    let proto = request.headers().get("x-forwarded-proto")?.to_str().ok()?;
+    if !proto.trim().eq_ignore_ascii_case("http") {
+        return None;
+    }
+    let host = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, host)| host);
+    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    HeaderValue::from_str(&format!("https://{host}{path}")).ok()
 }
 
 /// Bytes of header names and values, as a client sent them.

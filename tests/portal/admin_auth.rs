@@ -394,7 +394,22 @@ async fn secure_cookies_are_secure_and_host_prefixed() {
     assert!(!csrf_cookie.contains("Domain="), "{csrf_cookie}");
 
     app.create_admin("admin@example.org").await;
-    let response = app.log_in("admin@example.org", ADMIN_PASSWORD).await;
+    // Secure cookies mean the portal is served over HTTPS: that is the browser's origin.
+    let token = app.csrf_token("/admin/login").await;
+    let response = app
+        .client
+        .post(app.url("/admin/login"))
+        .header("origin", format!("https://{}", app.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(crate::helpers::encode_form(&[
+            ("csrf_token", &token),
+            ("email", "admin@example.org"),
+            ("password", ADMIN_PASSWORD),
+            ("next", "/admin"),
+        ]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = named_set_cookie(&response, "__Host-portal_session=")
         .expect("a __Host- session cookie once logged in");

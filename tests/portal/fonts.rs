@@ -176,7 +176,10 @@ return [...document.querySelectorAll('[data-font-probe]')].map(probe =>
 }
 
 /// Makes all text transparent, without underlines (drawn even while text waits for its font)
-/// or the arrows of selects (drawn in the text's colour), but that at the selector
+/// or the arrows of selects (drawn in the text's colour), and hides what is not text (borders,
+/// outlines, shadows, backgrounds, images): the two screenshots may differ only by glyphs.
+/// (A current link's bottom border, re-laid out when another font arrived between the two
+/// screenshots, once passed for wrongly drawn text.) All text but that at the selector
 /// `arguments[1]`, which is black, or transparent too when
 /// `arguments[0]` is true; `null` removes the sheet again. Returns once the change is on
 /// screen (two animation frames later).
@@ -185,7 +188,10 @@ const [hide, selector, done] = arguments;
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(`
   body * { color: transparent !important; text-decoration: none !important;
-           text-shadow: none !important; caret-color: transparent !important; }
+           text-shadow: none !important; caret-color: transparent !important;
+           border-color: transparent !important; outline-color: transparent !important;
+           box-shadow: none !important; background: transparent !important; }
+  body img, body svg { visibility: hidden !important; }
   body select { appearance: none !important; }
   body ${selector} { color: ${hide ? 'transparent' : '#000'} !important; }`);
 document.adoptedStyleSheets = hide === null ? [] : [sheet];

@@ -495,3 +495,30 @@ async fn connections_beyond_the_per_client_limit_get_a_503_page() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn behind_a_tls_proxy_plain_http_is_sent_to_https() {
+    let sessions = SessionArgs {
+        secure_cookies: true,
+        trust_forwarded_for: true,
+        ..SessionArgs::default()
+    };
+    let app = spawn_configured(sessions, Some("https://forum.test")).await;
+    let request = |proto: &'static str| {
+        app.client
+            .get(app.url("/zh/speakers?page=2"))
+            .header("host", "forum.test")
+            .header("x-forwarded-proto", proto)
+            .send()
+    };
+    let plain = request("http").await.unwrap();
+    assert_eq!(plain.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        crate::helpers::location(&plain),
+        "https://forum.test/zh/speakers?page=2"
+    );
+    assert_security_headers(&plain, "the redirect", true);
+    let secure = request("https").await.unwrap();
+    assert_eq!(secure.status(), StatusCode::OK);
+    assert_security_headers(&secure, "the page", true);
+}
