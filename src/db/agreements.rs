@@ -35,21 +35,24 @@ impl Agreement {
     }
 }
 
+/// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
+pub const AGREEMENTS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object('total', (SELECT count(*) FROM agreements WHERE published),
+                'items', ",
+    published_agreements_json!("$1", "$2"),
+    ")"
+);
+
 /// One page of the published agreements, in the order the report names them.
 pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<Agreement>> {
-    let Json(paged) = sqlx::query_scalar(concat!(
-        "SELECT json_build_object('total', (SELECT count(*) FROM agreements WHERE published),
-                'items', ",
-        published_agreements_json!("$1", "$2"),
-        ")"
-    ))
-    .bind(super::PAGE_SIZE)
-    .bind(page.offset())
-    .fetch_one(db)
-    .await?;
+    let Json(paged) = sqlx::query_scalar(AGREEMENTS_LIST_SQL)
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
     Ok(paged)
 }
 
@@ -60,22 +63,25 @@ pub struct AgreementData {
     pub source: Option<Source>,
 }
 
+/// The statement of [`agreement_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const AGREEMENT_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object('agreement', ",
+    agreement_json!("a"),
+    ", 'source', ",
+    source_json!("agreements", "a.id", "a"),
+    ") FROM agreements a WHERE a.slug = $1 AND (a.published OR $2)"
+);
+
 /// An agreement's page by slug (a draft only when `visibility` allows), in one statement.
 pub async fn agreement_page(
     db: impl PgExecutor<'_>,
     slug: &str,
     visibility: super::Visibility,
 ) -> sqlx::Result<Option<AgreementData>> {
-    let page: Option<Json<AgreementData>> = sqlx::query_scalar(concat!(
-        "SELECT json_build_object('agreement', ",
-        agreement_json!("a"),
-        ", 'source', ",
-        source_json!("agreements", "a.id", "a"),
-        ") FROM agreements a WHERE a.slug = $1 AND (a.published OR $2)"
-    ))
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await?;
+    let page: Option<Json<AgreementData>> = sqlx::query_scalar(AGREEMENT_PAGE_SQL)
+        .bind(slug)
+        .bind(visibility.includes_drafts())
+        .fetch_optional(db)
+        .await?;
     Ok(page.map(|Json(page)| page))
 }

@@ -29,28 +29,31 @@ impl Booth {
     }
 }
 
+/// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
+pub const EXHIBITORS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object(
+            'total', (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                       WHERE b.published AND o.published),
+            'items', COALESCE((SELECT json_agg(",
+    booth_json!("b", "o"),
+    " ORDER BY b.position, o.name->>'en', b.id)
+                FROM (SELECT b.* FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                       WHERE b.published AND o.published
+                       ORDER BY b.position, o.name->>'en', b.id LIMIT $1 OFFSET $2) b
+                JOIN organisations o ON o.id = b.organisation_id), '[]'))"
+);
+
 /// One page of the published booths (of published organisations), in the order the report
 /// lists them.
 pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<Booth>> {
-    let Json(paged) = sqlx::query_scalar(concat!(
-        "SELECT json_build_object(
-            'total', (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
-                       WHERE b.published AND o.published),
-            'items', COALESCE((SELECT json_agg(",
-        booth_json!("b", "o"),
-        " ORDER BY b.position, o.name->>'en', b.id)
-                FROM (SELECT b.* FROM booths b JOIN organisations o ON o.id = b.organisation_id
-                       WHERE b.published AND o.published
-                       ORDER BY b.position, o.name->>'en', b.id LIMIT $1 OFFSET $2) b
-                JOIN organisations o ON o.id = b.organisation_id), '[]'))"
-    ))
-    .bind(super::PAGE_SIZE)
-    .bind(page.offset())
-    .fetch_one(db)
-    .await?;
+    let Json(paged) = sqlx::query_scalar(EXHIBITORS_LIST_SQL)
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
     Ok(paged)
 }
 
@@ -61,6 +64,17 @@ pub struct BoothData {
     pub source: Option<Source>,
 }
 
+/// The statement of [`booth_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const EXHIBITOR_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object('booth', ",
+    booth_json!("b", "o"),
+    ", 'source', ",
+    source_json!("booths", "b.id", "b"),
+    ")
+         FROM booths b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.slug = $1 AND ((b.published AND o.published) OR $2)"
+);
+
 /// A booth's page by slug (a draft, or one of a draft organisation, only when `visibility`
 /// allows), in one statement.
 pub async fn booth_page(
@@ -68,18 +82,10 @@ pub async fn booth_page(
     slug: &str,
     visibility: super::Visibility,
 ) -> sqlx::Result<Option<BoothData>> {
-    let page: Option<Json<BoothData>> = sqlx::query_scalar(concat!(
-        "SELECT json_build_object('booth', ",
-        booth_json!("b", "o"),
-        ", 'source', ",
-        source_json!("booths", "b.id", "b"),
-        ")
-         FROM booths b JOIN organisations o ON o.id = b.organisation_id
-         WHERE b.slug = $1 AND ((b.published AND o.published) OR $2)"
-    ))
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await?;
+    let page: Option<Json<BoothData>> = sqlx::query_scalar(EXHIBITOR_PAGE_SQL)
+        .bind(slug)
+        .bind(visibility.includes_drafts())
+        .fetch_optional(db)
+        .await?;
     Ok(page.map(|Json(page)| page))
 }

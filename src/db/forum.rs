@@ -52,10 +52,8 @@ pub struct HomeData {
     pub source: Option<Source>,
 }
 
-/// The home page's data, in one statement. Migrations seed the forum row, so its absence is
-/// an error, not a 404.
-pub async fn home_page(db: impl PgExecutor<'_>) -> sqlx::Result<HomeData> {
-    let Json(home) = sqlx::query_scalar(concat!(
+/// The statement of [`home_page`]: `$1` how many speakers and agreements it lists.
+pub const HOME_PAGE_SQL: &str = concat!(
         "SELECT json_build_object(
             'forum', json_build_object('title', f.title, 'subtitle', f.subtitle,
                 'held_on', f.held_on, 'city', f.city, 'summary', f.summary,
@@ -81,9 +79,14 @@ pub async fn home_page(db: impl PgExecutor<'_>) -> sqlx::Result<HomeData> {
         source_json!("forum", "1", "f"),
         ")
          FROM forum f"
-    ))
-    .bind(super::PAGE_SIZE)
-    .fetch_one(db)
-    .await?;
+    );
+
+/// The home page's data, in one statement. Migrations seed the forum row, so its absence is
+/// an error, not a 404.
+pub async fn home_page(db: impl PgExecutor<'_>) -> sqlx::Result<HomeData> {
+    let Json(home) = sqlx::query_scalar(HOME_PAGE_SQL)
+        .bind(super::PAGE_SIZE)
+        .fetch_one(db)
+        .await?;
     Ok(home)
 }

@@ -38,7 +38,7 @@ use crate::domain::LocalizedText;
 pub const PAGE_SIZE: i64 = 50;
 
 /// Which page of a public list to read (numbered from 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PageNumber(i64);
 
 impl PageNumber {
@@ -51,6 +51,11 @@ impl PageNumber {
             None => Some(Self::FIRST),
             Some(text) => text.parse().ok().filter(|n| *n >= 1).map(Self),
         }
+    }
+
+    /// The last page of a list of `total` entries (the first, when it is empty).
+    pub fn last_of(total: i64) -> Self {
+        Self(page_count(total))
     }
 
     /// The page's number.

@@ -93,22 +93,16 @@ pub struct OrganisationList {
     pub countries: Vec<String>,
 }
 
-/// One page of the published organisations matching `filter`, by country, kind (unknown
-/// last) and name, with how many match and the countries to filter by, in one statement.
-pub async fn list_published(
-    db: impl PgExecutor<'_>,
-    filter: &OrganisationFilter,
-    page: PageNumber,
-) -> sqlx::Result<OrganisationList> {
-    let Json(list) = sqlx::query_scalar(concat!(
-        "SELECT json_build_object(
+/// The statement of [`list_published`]: `$1` the country code or null, `$2` the kind or null, `$3` the page size, `$4` the offset.
+pub const ORGANISATIONS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object(
             'total', (SELECT count(*) FROM organisations o
                        WHERE o.published
                          AND ($1::text IS NULL OR o.country = $1)
                          AND ($2::text IS NULL OR o.kind = $2)),
             'items', COALESCE((SELECT json_agg(",
-        organisation_summary_json!("o"),
-        " ORDER BY o.country NULLS LAST, o.kind, o.name->>'en', o.id)
+    organisation_summary_json!("o"),
+    " ORDER BY o.country NULLS LAST, o.kind, o.name->>'en', o.id)
                 FROM (SELECT * FROM organisations o
                        WHERE o.published
                          AND ($1::text IS NULL OR o.country = $1)
@@ -118,13 +112,22 @@ pub async fn list_published(
             'countries', COALESCE((SELECT json_agg(c.country ORDER BY c.country)
                 FROM (SELECT DISTINCT country FROM organisations
                        WHERE published AND country IS NOT NULL) c), '[]'))"
-    ))
-    .bind(filter.country.as_ref().map(Country::code))
-    .bind(filter.kind.map(OrganisationKind::as_str))
-    .bind(super::PAGE_SIZE)
-    .bind(page.offset())
-    .fetch_one(db)
-    .await?;
+);
+
+/// One page of the published organisations matching `filter`, by country, kind (unknown
+/// last) and name, with how many match and the countries to filter by, in one statement.
+pub async fn list_published(
+    db: impl PgExecutor<'_>,
+    filter: &OrganisationFilter,
+    page: PageNumber,
+) -> sqlx::Result<OrganisationList> {
+    let Json(list) = sqlx::query_scalar(ORGANISATIONS_LIST_SQL)
+        .bind(filter.country.as_ref().map(Country::code))
+        .bind(filter.kind.map(OrganisationKind::as_str))
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
     Ok(list)
 }
 
@@ -141,37 +144,40 @@ pub struct OrganisationData {
     pub source: Option<Source>,
 }
 
+/// The statement of [`organisation_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const ORGANISATION_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object(
+            'organisation', ",
+    organisation_json!("o"),
+    ",
+            'people', COALESCE((SELECT json_agg(",
+    person_summary_json!("p"),
+    " ORDER BY p.position, p.name->>'en', p.id)
+                FROM people p WHERE p.organisation_id = o.id AND p.published), '[]'),
+            'agreements', COALESCE((SELECT json_agg(",
+    agreement_json!("a"),
+    " ORDER BY a.position, a.id)
+                FROM agreement_parties x JOIN agreements a ON a.id = x.agreement_id
+                WHERE x.organisation_id = o.id AND a.published), '[]'),
+            'booth', (SELECT ",
+    booth_json!("b", "o"),
+    " FROM booths b WHERE b.organisation_id = o.id AND b.published AND o.published),
+            'source', ",
+    source_json!("organisations", "o.id", "o"),
+    ")
+         FROM organisations o WHERE o.slug = $1 AND (o.published OR $2)"
+);
+
 /// An organisation's page by slug (a draft only when `visibility` allows), in one statement.
 pub async fn organisation_page(
     db: impl PgExecutor<'_>,
     slug: &str,
     visibility: super::Visibility,
 ) -> sqlx::Result<Option<OrganisationData>> {
-    let page: Option<Json<OrganisationData>> = sqlx::query_scalar(concat!(
-        "SELECT json_build_object(
-            'organisation', ",
-        organisation_json!("o"),
-        ",
-            'people', COALESCE((SELECT json_agg(",
-        person_summary_json!("p"),
-        " ORDER BY p.position, p.name->>'en', p.id)
-                FROM people p WHERE p.organisation_id = o.id AND p.published), '[]'),
-            'agreements', COALESCE((SELECT json_agg(",
-        agreement_json!("a"),
-        " ORDER BY a.position, a.id)
-                FROM agreement_parties x JOIN agreements a ON a.id = x.agreement_id
-                WHERE x.organisation_id = o.id AND a.published), '[]'),
-            'booth', (SELECT ",
-        booth_json!("b", "o"),
-        " FROM booths b WHERE b.organisation_id = o.id AND b.published AND o.published),
-            'source', ",
-        source_json!("organisations", "o.id", "o"),
-        ")
-         FROM organisations o WHERE o.slug = $1 AND (o.published OR $2)"
-    ))
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await?;
+    let page: Option<Json<OrganisationData>> = sqlx::query_scalar(ORGANISATION_PAGE_SQL)
+        .bind(slug)
+        .bind(visibility.includes_drafts())
+        .fetch_optional(db)
+        .await?;
     Ok(page.map(|Json(page)| page))
 }

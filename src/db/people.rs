@@ -43,21 +43,24 @@ pub struct Person {
     pub source_id: Option<i64>,
 }
 
+/// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
+pub const SPEAKERS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object('total', (SELECT count(*) FROM people WHERE published),
+                'items', ",
+    published_people_json!("$1", "$2"),
+    ")"
+);
+
 /// One page of the published people, in the order they spoke in the report.
 pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<PersonSummary>> {
-    let Json(paged) = sqlx::query_scalar(concat!(
-        "SELECT json_build_object('total', (SELECT count(*) FROM people WHERE published),
-                'items', ",
-        published_people_json!("$1", "$2"),
-        ")"
-    ))
-    .bind(super::PAGE_SIZE)
-    .bind(page.offset())
-    .fetch_one(db)
-    .await?;
+    let Json(paged) = sqlx::query_scalar(SPEAKERS_LIST_SQL)
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
     Ok(paged)
 }
 
@@ -74,39 +77,42 @@ pub struct SpeakerData {
     pub source: Option<Source>,
 }
 
+/// The statement of [`speaker_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const SPEAKER_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object(
+            'person', json_build_object('id', p.id, 'slug', p.slug, 'name', p.name,
+                'role', p.role, 'bio', p.bio, 'photo_url', p.photo_url,
+                'organisation_id', p.organisation_id, 'source_id', p.source_id),
+            'organisation', (SELECT ",
+    organisation_json!("o"),
+    " FROM organisations o WHERE o.id = p.organisation_id AND o.published),
+            'quotes', COALESCE((SELECT json_agg(json_build_object('body', q.body, 'kind', q.kind)
+                                ORDER BY q.position, q.id)
+                                FROM quotes q WHERE q.person_id = p.id), '[]'),
+            'agreements', COALESCE((SELECT json_agg(",
+    agreement_json!("a"),
+    " ORDER BY a.position, a.id)
+                FROM agreements a WHERE a.announced_by_id = p.id AND a.published), '[]'),
+            'initiatives', COALESCE((SELECT json_agg(",
+    initiative_json!("i"),
+    " ORDER BY i.position, i.id)
+                FROM initiatives i WHERE i.mentioned_by_id = p.id), '[]'),
+            'source', ",
+    source_json!("people", "p.id", "p"),
+    ")
+         FROM people p WHERE p.slug = $1 AND (p.published OR $2)"
+);
+
 /// A speaker's page by slug (a draft only when `visibility` allows), in one statement.
 pub async fn speaker_page(
     db: impl PgExecutor<'_>,
     slug: &str,
     visibility: super::Visibility,
 ) -> sqlx::Result<Option<SpeakerData>> {
-    let page: Option<Json<SpeakerData>> = sqlx::query_scalar(concat!(
-        "SELECT json_build_object(
-            'person', json_build_object('id', p.id, 'slug', p.slug, 'name', p.name,
-                'role', p.role, 'bio', p.bio, 'photo_url', p.photo_url,
-                'organisation_id', p.organisation_id, 'source_id', p.source_id),
-            'organisation', (SELECT ",
-        organisation_json!("o"),
-        " FROM organisations o WHERE o.id = p.organisation_id AND o.published),
-            'quotes', COALESCE((SELECT json_agg(json_build_object('body', q.body, 'kind', q.kind)
-                                ORDER BY q.position, q.id)
-                                FROM quotes q WHERE q.person_id = p.id), '[]'),
-            'agreements', COALESCE((SELECT json_agg(",
-        agreement_json!("a"),
-        " ORDER BY a.position, a.id)
-                FROM agreements a WHERE a.announced_by_id = p.id AND a.published), '[]'),
-            'initiatives', COALESCE((SELECT json_agg(",
-        initiative_json!("i"),
-        " ORDER BY i.position, i.id)
-                FROM initiatives i WHERE i.mentioned_by_id = p.id), '[]'),
-            'source', ",
-        source_json!("people", "p.id", "p"),
-        ")
-         FROM people p WHERE p.slug = $1 AND (p.published OR $2)"
-    ))
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await?;
+    let page: Option<Json<SpeakerData>> = sqlx::query_scalar(SPEAKER_PAGE_SQL)
+        .bind(slug)
+        .bind(visibility.includes_drafts())
+        .fetch_optional(db)
+        .await?;
     Ok(page.map(|Json(page)| page))
 }

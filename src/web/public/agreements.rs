@@ -26,9 +26,13 @@ pub async fn index(
     State(state): State<AppState>,
     Query(params): Query<PageParam>,
 ) -> Result<AgreementsPage> {
-    let page = params.number()?;
-    let list = db::agreements::list_published(&state.db, page).await?;
-    let pages = Pager::new(page, list.total, "/agreements", &[])?;
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::agreements::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/agreements", &[]);
     let lang = Locale::current().lang;
     Ok(AgreementsPage {
         meta: PageMeta::new(

@@ -27,9 +27,13 @@ pub async fn index(
     State(state): State<AppState>,
     Query(params): Query<PageParam>,
 ) -> Result<ExhibitorsPage> {
-    let page = params.number()?;
-    let list = db::booths::list_published(&state.db, page).await?;
-    let pages = Pager::new(page, list.total, "/exhibitors", &[])?;
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::booths::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/exhibitors", &[]);
     let lang = Locale::current().lang;
     Ok(ExhibitorsPage {
         meta: PageMeta::new(

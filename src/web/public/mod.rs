@@ -93,14 +93,11 @@ pub struct Pager {
 
 impl Pager {
     /// The pages of a list of `total` entries at `path` (language-neutral, `/speakers`),
-    /// showing `page`; `params` are the list's other query parameters (empty ones are left
-    /// out), kept in every link. A page past the last is a 404 (the first always exists).
-    fn new(page: PageNumber, total: i64, path: &str, params: &[(&str, &str)]) -> Result<Self> {
+    /// showing `page` (see [`read_page`]); `params` are the list's other query parameters
+    /// (empty ones are left out), kept in every link.
+    fn new(page: PageNumber, total: i64, path: &str, params: &[(&str, &str)]) -> Self {
         let last = page_count(total);
-        let current = page.get();
-        if current > last {
-            return Err(AppError::NotFound);
-        }
+        let current = page.get().min(last);
         let query = |number: i64| {
             let mut query = form_urlencoded::Serializer::new(String::new());
             for (name, value) in params.iter().filter(|(_, value)| !value.is_empty()) {
@@ -118,7 +115,7 @@ impl Pager {
         };
         let href = Locale::current().lang.href(path);
         let link = |number: i64| format!("{href}{}", query(number));
-        Ok(Self {
+        Self {
             current,
             last,
             previous: (current > 1).then(|| link(current - 1)),
@@ -128,12 +125,33 @@ impl Pager {
             } else {
                 String::new()
             },
-        })
+        }
     }
 
     /// The page's own query string, for its canonical and `hreflang` links.
     fn query(&self) -> String {
         self.query.clone()
+    }
+}
+
+/// Page `page` of a list, read with `read` (one statement that also counts the list's
+/// entries, `total`): a page past the last shows the last instead (read again, only for such
+/// an address; links and canonical address then name the page shown). Returns the page shown.
+async fn read_page<T, F, Fut>(
+    page: PageNumber,
+    read: F,
+    total: fn(&T) -> i64,
+) -> Result<(PageNumber, T)>
+where
+    F: Fn(PageNumber) -> Fut,
+    Fut: Future<Output = sqlx::Result<T>>,
+{
+    let list = read(page).await?;
+    let last = PageNumber::last_of(total(&list));
+    if page > last {
+        Ok((last, read(last).await?))
+    } else {
+        Ok((page, list))
     }
 }
 

@@ -107,7 +107,12 @@ pub async fn index(
 ) -> Result<OrganisationsPage> {
     let filter = params.parse()?;
     let page = PageNumber::parse(params.page.as_deref()).ok_or(AppError::NotFound)?;
-    let list = db::organisations::list_published(&state.db, &filter, page).await?;
+    let (page, list) = super::read_page(
+        page,
+        |page| db::organisations::list_published(&state.db, &filter, page),
+        |list| list.total,
+    )
+    .await?;
     let country = filter.country.as_ref().map(Country::query_value);
     let kind = filter.kind.map(OrganisationKind::as_str);
     let pages = Pager::new(
@@ -118,7 +123,7 @@ pub async fn index(
             ("country", country.as_deref().unwrap_or_default()),
             ("kind", kind.unwrap_or_default()),
         ],
-    )?;
+    );
     let lang = Locale::current().lang;
     Ok(OrganisationsPage {
         meta: PageMeta::new(

@@ -30,9 +30,13 @@ pub async fn index(
     State(state): State<AppState>,
     Query(params): Query<PageParam>,
 ) -> Result<SpeakersPage> {
-    let page = params.number()?;
-    let list = db::people::list_published(&state.db, page).await?;
-    let pages = Pager::new(page, list.total, "/speakers", &[])?;
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::people::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/speakers", &[]);
     let lang = Locale::current().lang;
     Ok(SpeakersPage {
         meta: PageMeta::new(
