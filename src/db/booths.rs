@@ -34,13 +34,13 @@ pub const EXHIBITORS_LIST_SQL: &str = concat!(
     "SELECT json_build_object(
             'total', (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
                        WHERE b.published AND o.published),
-            'items', COALESCE((SELECT json_agg(",
+            'items', COALESCE((SELECT json_agg(x.booth ORDER BY x.position, x.name, x.id)
+                FROM (SELECT ",
     booth_json!("b", "o"),
-    " ORDER BY b.position, o.name->>'en', b.id)
-                FROM (SELECT b.* FROM booths b JOIN organisations o ON o.id = b.organisation_id
+    " AS booth, b.position, o.name->>'en' AS name, b.id
+                       FROM booths b JOIN organisations o ON o.id = b.organisation_id
                        WHERE b.published AND o.published
-                       ORDER BY b.position, o.name->>'en', b.id LIMIT $1 OFFSET $2) b
-                JOIN organisations o ON o.id = b.organisation_id), '[]'))"
+                       ORDER BY b.position, o.name->>'en', b.id LIMIT $1 OFFSET $2) x), '[]'))"
 );
 
 /// One page of the published booths (of published organisations), in the order the report
