@@ -5,6 +5,7 @@
 //! PostgreSQL's planner to prefer an index wherever one fits (on the seed's dozen rows a
 //! sequential scan is cheapest, and right).
 
+use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -241,4 +242,69 @@ async fn every_public_page_reads_the_big_tables_through_indexes() {
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[tokio::test]
+async fn long_lists_show_a_page_at_a_time_with_links_between_pages() {
+    let app = TestApp::spawn().await;
+    fill(&app.db).await;
+
+    // 4 seeded speakers and 3,600 published synthetic ones: 73 pages of 50.
+    let first = app.page("/speakers", StatusCode::OK).await;
+    assert_eq!(first.count(".cards .card"), 50);
+    assert_eq!(first.text(".pagination [aria-current]"), "Page 1 of 73");
+    assert_eq!(first.attrs(".pagination a[rel=next]", "href"), ["/speakers?page=2"]);
+    assert_eq!(first.count(".pagination a[rel=prev]"), 0);
+    assert_eq!(
+        first.attrs("link[rel=canonical]", "href")[0].rsplit_once('/').map(|(_, p)| p),
+        Some("speakers")
+    );
+
+    let second = app.page("/zh/speakers?page=2", StatusCode::OK).await;
+    assert_eq!(second.text(".pagination [aria-current]"), "第2页，共73页");
+    assert_eq!(second.attrs(".pagination a[rel=prev]", "href"), ["/zh/speakers"]);
+    assert_eq!(second.attrs(".pagination a[rel=next]", "href"), ["/zh/speakers?page=3"]);
+    assert!(
+        second.attrs("link[rel=canonical]", "href")[0].ends_with("/zh/speakers?page=2"),
+        "the canonical address names the page"
+    );
+    let names = |page: &crate::helpers::Page| page.texts(".cards .card__title");
+    assert!(names(&first).iter().all(|name| !names(&second).contains(name)));
+
+    // Past the last page: the last; not a page number: no such page.
+    let last = app.page("/ur/speakers?page=9999", StatusCode::OK).await;
+    assert_eq!(last.count(".cards .card"), 3604 - 72 * 50);
+    assert_eq!(last.count(".pagination a[rel=next]"), 0);
+    for bad in ["0", "-1", "x", "1.5", "99999999999999999999"] {
+        let response = app.get(&format!("/speakers?page={bad}")).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "?page={bad}");
+    }
+
+    // The other lists too, and the organisation filter is kept in the page links.
+    for (path, pages) in [("/agreements", 73), ("/exhibitors", 55)] {
+        let page = app.page(path, StatusCode::OK).await;
+        assert_eq!(page.count(".cards .card"), 50, "{path}");
+        assert_eq!(
+            page.text(".pagination [aria-current]"),
+            format!("Page 1 of {pages}"),
+            "{path}"
+        );
+    }
+    let organisations = app
+        .page("/organisations?country=pk&kind=company&page=2", StatusCode::OK)
+        .await;
+    assert_eq!(organisations.count(".cards .card"), 50);
+    assert_eq!(
+        organisations.attrs(".pagination a[rel=prev]", "href"),
+        ["/organisations?country=pk&kind=company"]
+    );
+    assert_eq!(
+        organisations.attrs(".pagination a[rel=next]", "href"),
+        ["/organisations?country=pk&kind=company&page=3"]
+    );
+
+    // The home page lists the first page of each and counts them all.
+    let home = app.page("/", StatusCode::OK).await;
+    assert_eq!(home.count("#speakers ~ .cards .card"), 50);
+    assert!(home.texts(".numbers a")[0].starts_with("3,604 speakers"));
 }
