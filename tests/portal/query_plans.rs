@@ -78,7 +78,7 @@ async fn fill(db: &PgPool) {
         booths.as_str(),
         // Edits, so that "edited on" has history to walk.
         "UPDATE people SET bio = jsonb_build_object('en', 'Edited ' || slug)
-         WHERE slug LIKE 'synthetic-person-1%'",
+         WHERE slug LIKE 'synthetic-person-12%'",
         // Twice, as autovacuum would over time: the first pass leaves the pages of the
         // updated rows not yet all-visible, and counts read only all-visible index pages.
         "VACUUM ANALYZE",
@@ -253,23 +253,38 @@ async fn long_lists_show_a_page_at_a_time_with_links_between_pages() {
     let first = app.page("/speakers", StatusCode::OK).await;
     assert_eq!(first.count(".cards .card"), 50);
     assert_eq!(first.text(".pagination [aria-current]"), "Page 1 of 73");
-    assert_eq!(first.attrs(".pagination a[rel=next]", "href"), ["/speakers?page=2"]);
+    assert_eq!(
+        first.attrs(".pagination a[rel=next]", "href"),
+        ["/speakers?page=2"]
+    );
     assert_eq!(first.count(".pagination a[rel=prev]"), 0);
     assert_eq!(
-        first.attrs("link[rel=canonical]", "href")[0].rsplit_once('/').map(|(_, p)| p),
+        first.attrs("link[rel=canonical]", "href")[0]
+            .rsplit_once('/')
+            .map(|(_, p)| p),
         Some("speakers")
     );
 
     let second = app.page("/zh/speakers?page=2", StatusCode::OK).await;
     assert_eq!(second.text(".pagination [aria-current]"), "第2页，共73页");
-    assert_eq!(second.attrs(".pagination a[rel=prev]", "href"), ["/zh/speakers"]);
-    assert_eq!(second.attrs(".pagination a[rel=next]", "href"), ["/zh/speakers?page=3"]);
+    assert_eq!(
+        second.attrs(".pagination a[rel=prev]", "href"),
+        ["/zh/speakers"]
+    );
+    assert_eq!(
+        second.attrs(".pagination a[rel=next]", "href"),
+        ["/zh/speakers?page=3"]
+    );
     assert!(
         second.attrs("link[rel=canonical]", "href")[0].ends_with("/zh/speakers?page=2"),
         "the canonical address names the page"
     );
     let names = |page: &crate::helpers::Page| page.texts(".cards .card__title");
-    assert!(names(&first).iter().all(|name| !names(&second).contains(name)));
+    assert!(
+        names(&first)
+            .iter()
+            .all(|name| !names(&second).contains(name))
+    );
 
     // Past the last page: the last; not a page number: no such page.
     let last = app.page("/ur/speakers?page=9999", StatusCode::OK).await;
@@ -291,7 +306,10 @@ async fn long_lists_show_a_page_at_a_time_with_links_between_pages() {
         );
     }
     let organisations = app
-        .page("/organisations?country=pk&kind=company&page=2", StatusCode::OK)
+        .page(
+            "/organisations?country=pk&kind=company&page=2",
+            StatusCode::OK,
+        )
         .await;
     assert_eq!(organisations.count(".cards .card"), 50);
     assert_eq!(
