@@ -1,12 +1,15 @@
 //! Exhibitor booths at the host fair.
 
+use serde::Deserialize;
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 
-use super::OrganisationRef;
+use super::sources::Source;
+use super::{OrganisationRef, PageNumber, Paged};
 use crate::domain::LocalizedText;
 
 /// A booth and the organisation that runs it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Booth {
     pub id: i64,
     pub slug: String,
@@ -14,68 +17,75 @@ pub struct Booth {
     pub hall: Option<String>,
     pub note: Option<LocalizedText>,
     pub source_id: Option<i64>,
-    pub organisation_slug: String,
-    pub organisation_name: LocalizedText,
-    pub organisation_short_name: Option<String>,
+    /// The exhibiting organisation.
+    pub organisation: OrganisationRef,
     pub organisation_country: Option<String>,
 }
 
 impl Booth {
     /// The exhibiting organisation.
-    pub fn organisation(&self) -> OrganisationRef {
-        OrganisationRef {
-            slug: self.organisation_slug.clone(),
-            name: self.organisation_name.clone(),
-            short_name: self.organisation_short_name.clone(),
-        }
+    pub fn organisation(&self) -> &OrganisationRef {
+        &self.organisation
     }
 }
 
-/// The booth query's head; callers bind `$1`: whether drafts (booths, or booths of draft
-/// organisations) are included.
-macro_rules! booth_select {
-    () => {
-        "SELECT b.id, b.slug, b.booth_label, b.hall, b.note, b.source_id,
-                o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
-                o.country AS organisation_country
-         FROM booths b
-         JOIN organisations o ON o.id = b.organisation_id
-         WHERE ((b.published AND o.published) OR $1)"
-    };
+/// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
+pub const EXHIBITORS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object(
+            'total', (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                       WHERE b.published AND o.published),
+            'items', COALESCE((SELECT json_agg(x.booth ORDER BY x.position, x.name, x.id)
+                FROM (SELECT ",
+    booth_json!("b", "o"),
+    " AS booth, b.position, o.name->>'en' AS name, b.id
+                       FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                       WHERE b.published AND o.published
+                       ORDER BY b.position, o.name->>'en', b.id LIMIT $1 OFFSET $2) x), '[]'))"
+);
+
+/// One page of the published booths (of published organisations), in the order the report
+/// lists them.
+pub async fn list_published(
+    db: impl PgExecutor<'_>,
+    page: PageNumber,
+) -> sqlx::Result<Paged<Booth>> {
+    let Json(paged) = sqlx::query_scalar(EXHIBITORS_LIST_SQL)
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
+    Ok(paged)
 }
 
-/// Published booths in the order the report lists them.
-pub async fn list_published(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Booth>> {
-    sqlx::query_as(concat!(
-        booth_select!(),
-        " ORDER BY b.position, o.name->>'en'"
-    ))
-    .bind(false)
-    .fetch_all(db)
-    .await
+/// Everything a booth's page shows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BoothData {
+    pub booth: Booth,
+    pub source: Option<Source>,
 }
 
-/// A booth by slug (a draft, or one of a draft organisation, only when `visibility` allows).
-pub async fn find(
+/// The statement of [`booth_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const EXHIBITOR_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object('booth', ",
+    booth_json!("b", "o"),
+    ", 'source', ",
+    source_json!("booths", "b.id", "b"),
+    ")
+         FROM booths b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.slug = $1 AND ((b.published AND o.published) OR $2)"
+);
+
+/// A booth's page by slug (a draft, or one of a draft organisation, only when `visibility`
+/// allows), in one statement.
+pub async fn booth_page(
     db: impl PgExecutor<'_>,
     slug: &str,
     visibility: super::Visibility,
-) -> sqlx::Result<Option<Booth>> {
-    sqlx::query_as(concat!(booth_select!(), " AND b.slug = $2"))
-        .bind(visibility.includes_drafts())
+) -> sqlx::Result<Option<BoothData>> {
+    let page: Option<Json<BoothData>> = sqlx::query_scalar(EXHIBITOR_PAGE_SQL)
         .bind(slug)
+        .bind(visibility.includes_drafts())
         .fetch_optional(db)
-        .await
-}
-
-/// The published booth of an organisation, if it has one.
-pub async fn find_for_organisation(
-    db: impl PgExecutor<'_>,
-    organisation_id: i64,
-) -> sqlx::Result<Option<Booth>> {
-    sqlx::query_as(concat!(booth_select!(), " AND b.organisation_id = $2"))
-        .bind(false)
-        .bind(organisation_id)
-        .fetch_optional(db)
-        .await
+        .await?;
+    Ok(page.map(|Json(page)| page))
 }

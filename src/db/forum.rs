@@ -1,38 +1,36 @@
-//! The forum itself (one row), its source, and the headline numbers.
+//! The forum itself (one row), its source, the headline numbers, and the home page.
 
+use serde::Deserialize;
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 use time::Date;
 
+use super::agreements::Agreement;
+use super::initiatives::Initiative;
+use super::people::PersonSummary;
+use super::sources::Source;
 use crate::domain::LocalizedText;
 
 /// The forum and its host fair.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Forum {
     pub title: LocalizedText,
     pub subtitle: Option<LocalizedText>,
+    #[serde(with = "super::json_date::iso")]
     pub held_on: Date,
     pub city: LocalizedText,
     pub summary: Option<LocalizedText>,
     pub fair_name: LocalizedText,
     pub fair_short_name: Option<String>,
+    #[serde(with = "super::json_date::iso::option")]
     pub fair_starts_on: Option<Date>,
+    #[serde(with = "super::json_date::iso::option")]
     pub fair_ends_on: Option<Date>,
     pub source_id: Option<i64>,
 }
 
-/// The forum row. Migrations seed it, so its absence is an error, not a 404.
-pub async fn get(db: impl PgExecutor<'_>) -> sqlx::Result<Forum> {
-    sqlx::query_as(
-        "SELECT f.title, f.subtitle, f.held_on, f.city, f.summary, f.fair_name, f.fair_short_name,
-                f.fair_starts_on, f.fair_ends_on, f.source_id
-         FROM forum f",
-    )
-    .fetch_one(db)
-    .await
-}
-
 /// How many published speakers, organisations, agreements and booths there are.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 pub struct Counts {
     pub speakers: i64,
     pub organisations: i64,
@@ -40,15 +38,55 @@ pub struct Counts {
     pub booths: i64,
 }
 
-/// The numbers on the home page.
-pub async fn counts(db: impl PgExecutor<'_>) -> sqlx::Result<Counts> {
-    sqlx::query_as(
-        "SELECT (SELECT count(*) FROM people WHERE published) AS speakers,
-                (SELECT count(*) FROM organisations WHERE published) AS organisations,
-                (SELECT count(*) FROM agreements WHERE published) AS agreements,
-                (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
-                  WHERE b.published AND o.published) AS booths",
-    )
-    .fetch_one(db)
-    .await
+/// Everything the home page shows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HomeData {
+    pub forum: Forum,
+    pub counts: Counts,
+    /// The first page of the published speakers, in the order they spoke.
+    pub speakers: Vec<PersonSummary>,
+    /// The first page of the published agreements, in the order the report names them.
+    pub agreements: Vec<Agreement>,
+    /// Every initiative (speakers' pages link to them here), in the order the report names them.
+    pub initiatives: Vec<Initiative>,
+    pub source: Option<Source>,
+}
+
+/// The statement of [`home_page`]: `$1` how many speakers and agreements it lists.
+pub const HOME_PAGE_SQL: &str = concat!(
+        "SELECT json_build_object(
+            'forum', json_build_object('title', f.title, 'subtitle', f.subtitle,
+                'held_on', f.held_on, 'city', f.city, 'summary', f.summary,
+                'fair_name', f.fair_name, 'fair_short_name', f.fair_short_name,
+                'fair_starts_on', f.fair_starts_on, 'fair_ends_on', f.fair_ends_on,
+                'source_id', f.source_id),
+            'counts', json_build_object(
+                'speakers', (SELECT count(*) FROM people WHERE published),
+                'organisations', (SELECT count(*) FROM organisations WHERE published),
+                'agreements', (SELECT count(*) FROM agreements WHERE published),
+                'booths', (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                            WHERE b.published AND o.published)),
+            'speakers', ",
+        published_people_json!("$1", "0"),
+        ",
+            'agreements', ",
+        published_agreements_json!("$1", "0"),
+        ",
+            'initiatives', COALESCE((SELECT json_agg(",
+        initiative_json!("i"),
+        " ORDER BY i.position, i.id) FROM initiatives i), '[]'),
+            'source', ",
+        source_json!("forum", "1", "f"),
+        ")
+         FROM forum f"
+    );
+
+/// The home page's data, in one statement. Migrations seed the forum row, so its absence is
+/// an error, not a 404.
+pub async fn home_page(db: impl PgExecutor<'_>) -> sqlx::Result<HomeData> {
+    let Json(home) = sqlx::query_scalar(HOME_PAGE_SQL)
+        .bind(super::PAGE_SIZE)
+        .fetch_one(db)
+        .await?;
+    Ok(home)
 }

@@ -1,7 +1,14 @@
 //! All SQL lives here: one module per entity, plain async functions taking an executor.
 //!
 //! Public-site queries return only published rows, and link only to published rows,
-//! so a visitor never follows a link to a draft.
+//! so a visitor never follows a link to a draft. Each public page reads all it shows with one
+//! statement (one round trip): PostgreSQL builds the page's data as JSON (`json_build_object`,
+//! `json_agg` over correlated subqueries, the fragments in `fragments.rs`), which serde reads
+//! straight into the page's types. Every such statement is a constant string with bound
+//! parameters, so sqlx prepares it once per connection and reuses it.
+
+#[macro_use]
+mod fragments;
 
 pub mod admin_sessions;
 pub mod admins;
@@ -23,7 +30,70 @@ pub mod setup_tokens;
 pub mod sources;
 pub mod two_factor;
 
+use serde::Deserialize;
+
 use crate::domain::LocalizedText;
+
+/// How many entries one page of a public list shows.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Which page of a public list to read (numbered from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageNumber(i64);
+
+impl PageNumber {
+    /// The first page.
+    pub const FIRST: Self = Self(1);
+
+    /// `?page=N` as typed: absent means the first page; anything but a number from 1 is `None`.
+    pub fn parse(value: Option<&str>) -> Option<Self> {
+        match value.map(str::trim) {
+            None => Some(Self::FIRST),
+            Some(text) => text.parse().ok().filter(|n| *n >= 1).map(Self),
+        }
+    }
+
+    /// The last page of a list of `total` entries (the first, when it is empty).
+    pub fn last_of(total: i64) -> Self {
+        Self(page_count(total))
+    }
+
+    /// The page's number.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// How many entries come before this page (bound as `OFFSET`).
+    pub fn offset(self) -> i64 {
+        (self.0 - 1).saturating_mul(PAGE_SIZE)
+    }
+}
+
+/// How many pages `total` entries fill (at least one, which may be empty).
+pub fn page_count(total: i64) -> i64 {
+    ((total.max(0) + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+}
+
+/// One page of a list, and how many entries the whole list has.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Paged<T> {
+    /// Entries over every page.
+    pub total: i64,
+    /// This page's entries, in order.
+    pub items: Vec<T>,
+}
+
+impl<T> Paged<T> {
+    /// How many pages the list has.
+    pub fn pages(&self) -> i64 {
+        page_count(self.total)
+    }
+}
+
+/// Dates as PostgreSQL writes them in JSON (`"2023-09-05"`), for `#[serde(with = ...)]`.
+pub(crate) mod json_date {
+    time::serde::format_description!(pub iso, Date, "[year]-[month]-[day]");
+}
 
 /// Whether a lookup may return drafts: visitors see published entries only; an admin's
 /// preview sees drafts too.
@@ -41,7 +111,7 @@ impl Visibility {
 }
 
 /// Just enough of an organisation to name and link it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Deserialize)]
 pub struct OrganisationRef {
     pub slug: String,
     pub name: LocalizedText,
@@ -82,7 +152,7 @@ pub fn display_name_html(
 }
 
 /// Just enough of a person to name and link them.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, Deserialize)]
 pub struct PersonRef {
     pub slug: String,
     pub name: LocalizedText,

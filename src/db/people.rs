@@ -1,35 +1,37 @@
 //! People: the forum's speakers and the officials the report names.
 
+use serde::Deserialize;
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 
-use super::OrganisationRef;
+use super::agreements::Agreement;
+use super::initiatives::Initiative;
+use super::organisations::Organisation;
+use super::quotes::Quote;
+use super::sources::Source;
+use super::{OrganisationRef, PageNumber, Paged};
 use crate::domain::LocalizedText;
 
 /// A person as lists show them, with their (published) organisation.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct PersonSummary {
     pub slug: String,
     pub name: LocalizedText,
     pub role: Option<LocalizedText>,
-    pub organisation_slug: Option<String>,
-    pub organisation_name: Option<LocalizedText>,
-    pub organisation_short_name: Option<String>,
+    /// Their organisation, when it is published.
+    pub organisation: Option<OrganisationRef>,
     pub quote_count: i64,
 }
 
 impl PersonSummary {
     /// The organisation to link to, when it is published.
-    pub fn organisation(&self) -> Option<OrganisationRef> {
-        Some(OrganisationRef {
-            slug: self.organisation_slug.clone()?,
-            name: self.organisation_name.clone()?,
-            short_name: self.organisation_short_name.clone(),
-        })
+    pub fn organisation(&self) -> Option<&OrganisationRef> {
+        self.organisation.as_ref()
     }
 }
 
 /// A person's own page.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Person {
     pub id: i64,
     pub slug: String,
@@ -41,54 +43,76 @@ pub struct Person {
     pub source_id: Option<i64>,
 }
 
-/// The list query's head; callers append conditions and order with `concat!`.
-macro_rules! summary_select {
-    () => {
-        "SELECT p.slug, p.name, p.role,
-        o.slug AS organisation_slug, o.name AS organisation_name, o.short_name AS organisation_short_name,
-        (SELECT count(*) FROM quotes q WHERE q.person_id = p.id) AS quote_count
-     FROM people p
-     LEFT JOIN organisations o ON o.id = p.organisation_id AND o.published
-     WHERE p.published"
-    };
-}
+/// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
+pub const SPEAKERS_LIST_SQL: &str = concat!(
+    "SELECT json_build_object('total', (SELECT count(*) FROM people WHERE published),
+                'items', ",
+    published_people_json!("$1", "$2"),
+    ")"
+);
 
-/// Published people, in the order they spoke in the report.
-pub async fn list_published(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<PersonSummary>> {
-    sqlx::query_as(concat!(
-        summary_select!(),
-        " ORDER BY p.position, p.name->>'en'"
-    ))
-    .fetch_all(db)
-    .await
-}
-
-/// Published people of one organisation.
-pub async fn list_for_organisation(
+/// One page of the published people, in the order they spoke in the report.
+pub async fn list_published(
     db: impl PgExecutor<'_>,
-    organisation_id: i64,
-) -> sqlx::Result<Vec<PersonSummary>> {
-    sqlx::query_as(concat!(
-        summary_select!(),
-        " AND p.organisation_id = $1 ORDER BY p.position, p.name->>'en'"
-    ))
-    .bind(organisation_id)
-    .fetch_all(db)
-    .await
+    page: PageNumber,
+) -> sqlx::Result<Paged<PersonSummary>> {
+    let Json(paged) = sqlx::query_scalar(SPEAKERS_LIST_SQL)
+        .bind(super::PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
+    Ok(paged)
 }
 
-/// A person by slug (a draft only when `visibility` allows).
-pub async fn find(
+/// Everything a speaker's page shows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SpeakerData {
+    pub person: Person,
+    /// Their organisation, when it is published.
+    pub organisation: Option<Organisation>,
+    pub quotes: Vec<Quote>,
+    /// The published agreements they announced.
+    pub agreements: Vec<Agreement>,
+    pub initiatives: Vec<Initiative>,
+    pub source: Option<Source>,
+}
+
+/// The statement of [`speaker_page`]: `$1` the slug, `$2` whether drafts are included.
+pub const SPEAKER_PAGE_SQL: &str = concat!(
+    "SELECT json_build_object(
+            'person', json_build_object('id', p.id, 'slug', p.slug, 'name', p.name,
+                'role', p.role, 'bio', p.bio, 'photo_url', p.photo_url,
+                'organisation_id', p.organisation_id, 'source_id', p.source_id),
+            'organisation', (SELECT ",
+    organisation_json!("o"),
+    " FROM organisations o WHERE o.id = p.organisation_id AND o.published),
+            'quotes', COALESCE((SELECT json_agg(json_build_object('body', q.body, 'kind', q.kind)
+                                ORDER BY q.position, q.id)
+                                FROM quotes q WHERE q.person_id = p.id), '[]'),
+            'agreements', COALESCE((SELECT json_agg(",
+    agreement_json!("a"),
+    " ORDER BY a.position, a.id)
+                FROM agreements a WHERE a.announced_by_id = p.id AND a.published), '[]'),
+            'initiatives', COALESCE((SELECT json_agg(",
+    initiative_json!("i"),
+    " ORDER BY i.position, i.id)
+                FROM initiatives i WHERE i.mentioned_by_id = p.id), '[]'),
+            'source', ",
+    source_json!("people", "p.id", "p"),
+    ")
+         FROM people p WHERE p.slug = $1 AND (p.published OR $2)"
+);
+
+/// A speaker's page by slug (a draft only when `visibility` allows), in one statement.
+pub async fn speaker_page(
     db: impl PgExecutor<'_>,
     slug: &str,
     visibility: super::Visibility,
-) -> sqlx::Result<Option<Person>> {
-    sqlx::query_as(
-        "SELECT id, slug, name, role, bio, photo_url, organisation_id, source_id
-         FROM people WHERE slug = $1 AND (published OR $2)",
-    )
-    .bind(slug)
-    .bind(visibility.includes_drafts())
-    .fetch_optional(db)
-    .await
+) -> sqlx::Result<Option<SpeakerData>> {
+    let page: Option<Json<SpeakerData>> = sqlx::query_scalar(SPEAKER_PAGE_SQL)
+        .bind(slug)
+        .bind(visibility.includes_drafts())
+        .fetch_optional(db)
+        .await?;
+    Ok(page.map(|Json(page)| page))
 }

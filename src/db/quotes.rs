@@ -1,11 +1,11 @@
 //! What people said: their own words, or the report's account of them.
 
-use sqlx::PgExecutor;
+use serde::Deserialize;
 
 use crate::domain::LocalizedText;
 
 /// One statement, word for word as the source gives it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Quote {
     pub body: LocalizedText,
     pub kind: String,
@@ -22,12 +22,4 @@ impl Quote {
     pub fn paragraphs(&self, lang: impl crate::i18n::AsLang) -> Vec<&str> {
         self.body.paragraphs(lang)
     }
-}
-
-/// A person's statements in the order they were made.
-pub async fn for_person(db: impl PgExecutor<'_>, person_id: i64) -> sqlx::Result<Vec<Quote>> {
-    sqlx::query_as("SELECT body, kind FROM quotes WHERE person_id = $1 ORDER BY position, id")
-        .bind(person_id)
-        .fetch_all(db)
-        .await
 }

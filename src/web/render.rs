@@ -46,6 +46,8 @@ pub struct PageMeta {
     pub lang: Lang,
     /// The page's path without its language prefix.
     path: String,
+    /// The query string that is part of the page's address (`?page=2`), or empty.
+    query: String,
     /// Whether search engines should index the page (not error pages, not previews).
     indexable: bool,
 }
@@ -66,6 +68,7 @@ impl PageMeta {
             preview: false,
             lang: locale.lang,
             path: locale.path,
+            query: String::new(),
             indexable: true,
         }
     }
@@ -96,10 +99,17 @@ impl PageMeta {
             .into_iter()
             .map(|lang| Alternate {
                 lang,
-                href: lang.href(&self.path),
+                href: lang.href(&self.path) + &self.query,
                 current: lang == self.lang,
             })
             .collect()
+    }
+
+    /// Make `query` (`?page=2`, or empty) part of the page's address: its canonical link,
+    /// its `hreflang` links and the language switcher keep it.
+    pub fn with_query(mut self, query: String) -> Self {
+        self.query = query;
+        self
     }
 
     /// Mark the page as an admin's preview (or not); previews are not for search engines.

@@ -31,6 +31,7 @@ mod migrations;
 mod no_javascript;
 mod operations;
 mod pages;
+mod query_plans;
 mod report_wording;
 mod site;
 mod translations;

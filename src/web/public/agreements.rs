@@ -2,9 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
-use crate::db::agreements::Agreement;
+use super::{PageParam, Pager};
+use crate::db::agreements::{Agreement, AgreementData};
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
@@ -17,22 +18,31 @@ use crate::web::render::{PageMeta, Section};
 pub struct AgreementsPage {
     meta: PageMeta,
     agreements: Vec<Agreement>,
+    pages: Pager,
 }
 
-/// The list of agreements.
-pub async fn index(State(state): State<AppState>) -> Result<AgreementsPage> {
-    let mut conn = state.db.acquire().await?;
-    let agreements = db::agreements::list_published(&mut conn).await?;
+/// The list of agreements, a page at a time (`?page=N`).
+pub async fn index(
+    State(state): State<AppState>,
+    Query(params): Query<PageParam>,
+) -> Result<AgreementsPage> {
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::agreements::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/agreements", &[]);
+    let lang = Locale::current().lang;
     Ok(AgreementsPage {
-        meta: {
-            let lang = Locale::current().lang;
-            PageMeta::new(
-                lang.t("agreements.title"),
-                lang.t("agreements.description"),
-                Some(Section::Agreements),
-            )
-        },
-        agreements,
+        meta: PageMeta::new(
+            lang.t("agreements.title"),
+            lang.t("agreements.description"),
+            Some(Section::Agreements),
+        )
+        .with_query(pages.query()),
+        agreements: list.items,
+        pages,
     })
 }
 
@@ -54,12 +64,10 @@ pub async fn show(
 
 /// The page of the agreement with `slug`; a draft only for an admin's preview (marked as such).
 pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<AgreementPage> {
-    let mut conn = state.db.acquire().await?;
-    let agreement = db::agreements::find(&mut conn, slug, visibility)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let source =
-        super::source_of(&mut *conn, agreement.source_id, "agreements", agreement.id).await?;
+    let AgreementData { agreement, source } =
+        db::agreements::agreement_page(&state.db, slug, visibility)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let lang = Locale::current().lang;
     let parties: Vec<String> = agreement
         .parties

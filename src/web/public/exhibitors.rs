@@ -2,9 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
-use crate::db::booths::Booth;
+use super::{PageParam, Pager};
+use crate::db::booths::{Booth, BoothData};
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
 use crate::domain::Country;
@@ -18,21 +19,31 @@ use crate::web::render::{PageMeta, Section};
 pub struct ExhibitorsPage {
     meta: PageMeta,
     booths: Vec<Booth>,
+    pages: Pager,
 }
 
-/// The list of booths.
-pub async fn index(State(state): State<AppState>) -> Result<ExhibitorsPage> {
-    let booths = db::booths::list_published(&state.db).await?;
+/// The list of booths, a page at a time (`?page=N`).
+pub async fn index(
+    State(state): State<AppState>,
+    Query(params): Query<PageParam>,
+) -> Result<ExhibitorsPage> {
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::booths::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/exhibitors", &[]);
+    let lang = Locale::current().lang;
     Ok(ExhibitorsPage {
-        meta: {
-            let lang = Locale::current().lang;
-            PageMeta::new(
-                lang.t("exhibitors.title"),
-                lang.t("exhibitors.description"),
-                Some(Section::Exhibitors),
-            )
-        },
-        booths,
+        meta: PageMeta::new(
+            lang.t("exhibitors.title"),
+            lang.t("exhibitors.description"),
+            Some(Section::Exhibitors),
+        )
+        .with_query(pages.query()),
+        booths: list.items,
+        pages,
     })
 }
 
@@ -60,11 +71,9 @@ pub async fn show(
 
 /// The page of the booth with `slug`; a draft only for an admin's preview (marked as such).
 pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<ExhibitorPage> {
-    let mut conn = state.db.acquire().await?;
-    let booth = db::booths::find(&mut *conn, slug, visibility)
+    let BoothData { booth, source } = db::booths::booth_page(&state.db, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
-    let source = super::source_of(&mut *conn, booth.source_id, "booths", booth.id).await?;
     let lang = Locale::current().lang;
     let name = booth.organisation().display_name_in(lang);
     Ok(ExhibitorPage {

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::db::agreements::Agreement;
-use crate::db::forum::{Counts, Forum};
+use crate::db::forum::{Counts, Forum, HomeData};
 use crate::db::initiatives::Initiative;
 use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
@@ -123,15 +123,16 @@ pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     Ok(response)
 }
 
-/// The home page.
+/// The home page (its lists show their first page; the numbers link to the whole lists).
 pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
-    let mut conn = state.db.acquire().await?;
-    let forum = db::forum::get(&mut *conn).await?;
-    let counts = db::forum::counts(&mut *conn).await?;
-    let speakers = db::people::list_published(&mut *conn).await?;
-    let agreements = db::agreements::list_published(&mut conn).await?;
-    let initiatives = db::initiatives::list(&mut *conn).await?;
-    let source = super::source_of(&mut *conn, forum.source_id, "forum", 1).await?;
+    let HomeData {
+        forum,
+        counts,
+        speakers,
+        agreements,
+        initiatives,
+        source,
+    } = db::forum::home_page(&state.db).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
         Some(subtitle) => format!(

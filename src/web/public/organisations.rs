@@ -5,24 +5,29 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
-use crate::db::OrganisationRef;
+use super::Pager;
 use crate::db::agreements::Agreement;
 use crate::db::booths::Booth;
-use crate::db::organisations::{Organisation, OrganisationFilter, OrganisationSummary};
+use crate::db::organisations::{
+    Organisation, OrganisationData, OrganisationFilter, OrganisationSummary,
+};
 use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
+use crate::db::{OrganisationRef, PageNumber};
 use crate::domain::{Country, OrganisationKind};
 use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
-/// `?country=pk&kind=company`, as typed or chosen in the filter form (empty means any).
+/// `?country=pk&kind=company`, as typed or chosen in the filter form (empty means any), and
+/// `&page=N`.
 #[derive(Debug, Default, Deserialize)]
 pub struct FilterParams {
     country: Option<String>,
     kind: Option<String>,
+    page: Option<String>,
 }
 
 impl FilterParams {
@@ -74,10 +79,11 @@ pub struct KindGroup {
 pub struct OrganisationsPage {
     meta: PageMeta,
     groups: Vec<CountryGroup>,
-    total: usize,
+    total: i64,
     countries: Vec<Country>,
     kinds: [OrganisationKind; 6],
     filter: OrganisationFilter,
+    pages: Pager,
 }
 
 impl OrganisationsPage {
@@ -94,30 +100,44 @@ impl OrganisationsPage {
     }
 }
 
-/// The list, grouped by country and kind, optionally filtered.
+/// The list, grouped by country and kind, optionally filtered, a page at a time.
 pub async fn index(
     State(state): State<AppState>,
     Query(params): Query<FilterParams>,
 ) -> Result<OrganisationsPage> {
     let filter = params.parse()?;
-    let mut conn = state.db.acquire().await?;
-    let organisations = db::organisations::list_published(&mut *conn, &filter).await?;
-    let countries = db::organisations::published_countries(&mut *conn).await?;
-    let total = organisations.len();
+    let page = PageNumber::parse(params.page.as_deref()).ok_or(AppError::NotFound)?;
+    let (page, list) = super::read_page(
+        page,
+        |page| db::organisations::list_published(&state.db, &filter, page),
+        |list| list.total,
+    )
+    .await?;
+    let country = filter.country.as_ref().map(Country::query_value);
+    let kind = filter.kind.map(OrganisationKind::as_str);
+    let pages = Pager::new(
+        page,
+        list.total,
+        "/organisations",
+        &[
+            ("country", country.as_deref().unwrap_or_default()),
+            ("kind", kind.unwrap_or_default()),
+        ],
+    );
+    let lang = Locale::current().lang;
     Ok(OrganisationsPage {
-        meta: {
-            let lang = Locale::current().lang;
-            PageMeta::new(
-                lang.t("organisations.title"),
-                lang.t("organisations.description"),
-                Some(Section::Organisations),
-            )
-        },
-        groups: group(organisations),
-        total,
-        countries,
+        meta: PageMeta::new(
+            lang.t("organisations.title"),
+            lang.t("organisations.description"),
+            Some(Section::Organisations),
+        )
+        .with_query(pages.query()),
+        groups: group(list.items),
+        total: list.total,
+        countries: list.countries.into_iter().map(Country::from).collect(),
         kinds: OrganisationKind::ALL,
         filter,
+        pages,
     })
 }
 
@@ -204,20 +224,15 @@ pub async fn page(
     slug: &str,
     visibility: Visibility,
 ) -> Result<OrganisationPage> {
-    let mut conn = state.db.acquire().await?;
-    let organisation = db::organisations::find(&mut *conn, slug, visibility)
+    let OrganisationData {
+        organisation,
+        people,
+        agreements,
+        booth,
+        source,
+    } = db::organisations::organisation_page(&state.db, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
-    let people = db::people::list_for_organisation(&mut *conn, organisation.id).await?;
-    let agreements = db::agreements::list_for_organisation(&mut conn, organisation.id).await?;
-    let booth = db::booths::find_for_organisation(&mut *conn, organisation.id).await?;
-    let source = super::source_of(
-        &mut *conn,
-        organisation.source_id,
-        "organisations",
-        organisation.id,
-    )
-    .await?;
     let lang = Locale::current().lang;
     let name = organisation.display_name_in(lang);
     let mut parts = vec![name.clone()];

@@ -2,12 +2,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
+use super::{PageParam, Pager};
 use crate::db::agreements::Agreement;
 use crate::db::initiatives::Initiative;
 use crate::db::organisations::Organisation;
-use crate::db::people::{Person, PersonSummary};
+use crate::db::people::{Person, PersonSummary, SpeakerData};
 use crate::db::quotes::Quote;
 use crate::db::sources::Source;
 use crate::db::{self, Visibility};
@@ -21,21 +22,31 @@ use crate::web::render::{PageMeta, Section};
 pub struct SpeakersPage {
     meta: PageMeta,
     speakers: Vec<PersonSummary>,
+    pages: Pager,
 }
 
-/// The list of speakers.
-pub async fn index(State(state): State<AppState>) -> Result<SpeakersPage> {
-    let speakers = db::people::list_published(&state.db).await?;
+/// The list of speakers, a page at a time (`?page=N`).
+pub async fn index(
+    State(state): State<AppState>,
+    Query(params): Query<PageParam>,
+) -> Result<SpeakersPage> {
+    let (page, list) = super::read_page(
+        params.number()?,
+        |page| db::people::list_published(&state.db, page),
+        |list| list.total,
+    )
+    .await?;
+    let pages = Pager::new(page, list.total, "/speakers", &[]);
+    let lang = Locale::current().lang;
     Ok(SpeakersPage {
-        meta: {
-            let lang = Locale::current().lang;
-            PageMeta::new(
-                lang.t("speakers.title"),
-                lang.t("speakers.description"),
-                Some(Section::Speakers),
-            )
-        },
-        speakers,
+        meta: PageMeta::new(
+            lang.t("speakers.title"),
+            lang.t("speakers.description"),
+            Some(Section::Speakers),
+        )
+        .with_query(pages.query()),
+        speakers: list.items,
+        pages,
     })
 }
 
@@ -58,18 +69,16 @@ pub async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 
 /// The page of the speaker with `slug`; a draft only for an admin's preview (marked as such).
 pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<SpeakerPage> {
-    let mut conn = state.db.acquire().await?;
-    let person = db::people::find(&mut *conn, slug, visibility)
+    let SpeakerData {
+        person,
+        organisation,
+        quotes,
+        agreements,
+        initiatives,
+        source,
+    } = db::people::speaker_page(&state.db, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
-    let organisation = match person.organisation_id {
-        Some(id) => db::organisations::find_published_by_id(&mut *conn, id).await?,
-        None => None,
-    };
-    let quotes = db::quotes::for_person(&mut *conn, person.id).await?;
-    let agreements = db::agreements::list_announced_by(&mut conn, person.id).await?;
-    let initiatives = db::initiatives::list_mentioned_by(&mut *conn, person.id).await?;
-    let source = super::source_of(&mut *conn, person.source_id, "people", person.id).await?;
     let lang = Locale::current().lang;
     let name = person.name.plain(lang);
     let mut who = vec![name.to_owned()];
