@@ -218,10 +218,12 @@ impl Site {
                 copy.path().to_path_buf()
             });
         let (_, db) = seeded_database().await;
+        let pages = forum_portal::web::page_cache::PageCache::start(&db);
         let state = AppState {
             db,
             web: Arc::new(WebConfig::new(static_dir, SessionArgs::default(), None)),
             health: forum_portal::db_health::DbHealth::unwatched(),
+            pages,
         };
         let refusal = forum_portal::web::refusal_router(state.web.clone());
         let (fonts_flow, flowing) = watch::channel(Some(""));
