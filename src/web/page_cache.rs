@@ -171,6 +171,15 @@ impl PageCache {
         self.len() == 0
     }
 
+    /// Return once every change committed before this call has been heard of (a notification
+    /// of this process's own came back after them), or every page has been dropped. After a
+    /// write of its own, a process calls this before answering, so the next request sees it.
+    pub async fn sync(&self) {
+        if let Some(inner) = &self.inner {
+            inner.sync().await;
+        }
+    }
+
     /// Drop every page (and keep renders under way from storing theirs).
     pub fn clear(&self) {
         if let Some(inner) = &self.inner {
