@@ -78,6 +78,7 @@ mod tests {
             public_url: public_url.map(str::to_owned),
             max_connections: 1024,
             max_connections_per_client: 64,
+            no_page_cache: false,
             sessions: SessionArgs {
                 secure_cookies: secure,
                 trust_forwarded_for: trust,

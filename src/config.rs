@@ -121,6 +121,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
     pub max_connections_per_client: usize,
 
+    /// Render every page for every request instead of serving rendered pages from memory
+    /// (the cache is kept exact by notifications from PostgreSQL; this is for debugging).
+    #[arg(long, env = "PORTAL_NO_PAGE_CACHE")]
+    pub no_page_cache: bool,
+
     #[command(flatten)]
     pub sessions: SessionArgs,
 }

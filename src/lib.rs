@@ -70,6 +70,11 @@ pub fn run(cli: Cli) -> Result<()> {
                         args.public_url.clone(),
                     )),
                     health,
+                    pages: if args.no_page_cache {
+                        web::page_cache::PageCache::disabled()
+                    } else {
+                        web::page_cache::PageCache::start(&database.pool)
+                    },
                 };
                 web::admin::announce_setup_link(&state.db, &url).await?;
                 tracing::info!("forum portal listening on {url}");

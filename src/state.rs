@@ -9,6 +9,7 @@ use sqlx::PgPool;
 
 use crate::config::SessionArgs;
 use crate::db_health::DbHealth;
+use crate::web::page_cache::PageCache;
 use crate::web::site::AssetVersions;
 
 /// Shared, cheaply cloned application state.
@@ -21,6 +22,8 @@ pub struct AppState {
     /// Whether the database answers (see [`DbHealth`]); unwatched unless the caller starts a
     /// watcher, as `serve` does.
     pub health: DbHealth,
+    /// The rendered-page cache (see [`PageCache`]); disabled by `--no-page-cache`.
+    pub pages: PageCache,
 }
 
 /// Settings of the web layer that do not come from the database.
@@ -59,9 +62,11 @@ impl WebConfig {
 }
 
 impl AppState {
-    /// State for a pool, with the static files of this source tree.
+    /// State for a pool, with the static files of this source tree and a page cache (whose
+    /// listener starts now: call inside a tokio runtime).
     pub fn new(db: PgPool) -> Self {
         Self {
+            pages: PageCache::start(&db),
             db,
             web: Arc::new(WebConfig::new(
                 WebConfig::source_tree_static_dir(),
@@ -70,6 +75,12 @@ impl AppState {
             )),
             health: DbHealth::unwatched(),
         }
+    }
+
+    /// This state without a page cache (every request rendered).
+    pub fn without_page_cache(mut self) -> Self {
+        self.pages = PageCache::disabled();
+        self
     }
 
     /// This state with a database watcher (see [`DbHealth::watch`]); call inside a runtime.
@@ -84,6 +95,12 @@ impl AppState {
 impl FromRef<AppState> for DbHealth {
     fn from_ref(state: &AppState) -> Self {
         state.health.clone()
+    }
+}
+
+impl FromRef<AppState> for PageCache {
+    fn from_ref(state: &AppState) -> Self {
+        state.pages.clone()
     }
 }
 

@@ -15,6 +15,7 @@ pub mod admins;
 pub mod agreements;
 pub mod audit;
 pub mod booths;
+pub mod content_changes;
 pub mod entities;
 pub mod forum;
 pub mod history;

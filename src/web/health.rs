@@ -65,9 +65,10 @@ async fn readyz(
 /// outage is detected gets it too, instead of hanging for as long as the database is frozen.
 /// Static files and the probes are served as usual.
 ///
-/// Hook for the page cache (issue 12): during an outage, a GET of a public page that the cache
-/// holds can be answered from it here, before falling back to [`ErrorPage::unavailable`] —
-/// both where the outage is already known and where it is detected in flight.
+/// The page cache (`web::page_cache`) sits outside this layer: a page it holds is answered
+/// before this layer runs, and during an outage it replaces this layer's 503 with the page
+/// it holds — both where the outage is already known and where it is detected in flight —
+/// so only pages it does not hold get [`ErrorPage::unavailable`].
 pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if WITHOUT_DATABASE.iter().any(|free| path.starts_with(free)) {

@@ -5,6 +5,8 @@ pub mod error_page;
 pub mod guard;
 pub mod headers;
 pub mod health;
+pub mod language;
+pub mod page_cache;
 pub mod public;
 pub mod render;
 pub mod site;
@@ -12,8 +14,8 @@ pub mod site;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::compression::CompressionLayer;
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::router())
         .merge(admin::router(&state))
         .merge(health::router())
+        .merge(language::router())
         .nest("/static", static_files)
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {
@@ -56,6 +59,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.health.clone(),
             health::fail_fast,
+        ))
+        // Outside `fail_fast`, so that held pages are served during an outage; inside the
+        // compression, which leaves the cache's already compressed bytes alone.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
         ))
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -95,7 +104,7 @@ fn with_outer_layers(router: Router, web: &Arc<WebConfig>) -> Router {
             guard::check_request,
         ))
         .layer(middleware::from_fn(error_page::error_pages))
-        .layer(middleware::from_fn_with_state(web.clone(), with_locale))
+        .layer(middleware::from_fn(with_locale))
         .layer(middleware::from_fn_with_state(
             web.clone(),
             headers::security_headers,
@@ -103,50 +112,23 @@ fn with_outer_layers(router: Router, web: &Arc<WebConfig>) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Name of the cookie that remembers the visitor's language for `/`.
+/// Name of the cookie that remembers the visitor's language for `/` (set only by the
+/// language switcher, see [`language`]; public pages never set it, so they can be cached).
 pub const LANGUAGE_COOKIE: &str = "lang";
 
-/// Handle the request in the language its path names, and remember that language (for `/`)
-/// when a visitor reads a public page in it (a `Secure` cookie when served over HTTPS).
-async fn with_locale(State(web): State<Arc<WebConfig>>, request: Request, next: Next) -> Response {
+/// Handle the request in the language its path names. The admin, which has no language
+/// prefix, speaks the admin's own choice (kept on the account, see `web::admin`), else the
+/// language last chosen in the site's switcher.
+async fn with_locale(request: Request, next: Next) -> Response {
     let mut locale = Locale::from_path(request.uri().path());
-    let remembered = cookie_value(request.headers(), LANGUAGE_COOKIE);
-    // The admin has no language prefix: it speaks the language last chosen.
     if locale.path.starts_with("/admin")
-        && let Some(lang) = remembered.as_deref().and_then(crate::i18n::Lang::from_code)
+        && let Some(lang) = cookie_value(request.headers(), LANGUAGE_COOKIE)
+            .as_deref()
+            .and_then(crate::i18n::Lang::from_code)
     {
         locale.lang = lang;
     }
-    let lang = locale.lang;
-    let is_page = request.method() == axum::http::Method::GET
-        && !["/admin", "/static", "/healthz", "/readyz"]
-            .iter()
-            .any(|area| locale.path.starts_with(area));
-    let mut response = locale.scope(next.run(request)).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if is_page
-        && is_html
-        && response.status().is_success()
-        && remembered.as_deref() != Some(lang.code())
-    {
-        let secure = if web.sessions.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-            lang.code()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
+    locale.scope(next.run(request)).await
 }
 
 /// The value of cookie `name` in a request's `Cookie` headers.

@@ -28,7 +28,11 @@ impl Section {
 #[derive(Debug, Clone)]
 pub struct Alternate {
     pub lang: Lang,
+    /// The page in `lang` (for `hreflang` and canonical links).
     pub href: String,
+    /// The switcher's link: remembers `lang` for `/`, then leads to `href`.
+    pub switch_href: String,
+    /// Whether this is the page's own language.
     pub current: bool,
 }
 
@@ -100,6 +104,7 @@ impl PageMeta {
             .map(|lang| Alternate {
                 lang,
                 href: lang.href(&self.path) + &self.query,
+                switch_href: crate::web::language::switch_href(lang, &self.path),
                 current: lang == self.lang,
             })
             .collect()

@@ -17,7 +17,7 @@ use crate::helpers::{Page, TestApp, content_type};
 const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Start (or start again: same folder, same socket, same data) a throwaway cluster.
-async fn start_cluster(root: &Path) -> EmbeddedPostgres {
+pub(crate) async fn start_cluster(root: &Path) -> EmbeddedPostgres {
     let options = ClusterOptions {
         root: root.to_owned(),
         bin_dir: std::env::var_os("PG_BIN_DIR").map(PathBuf::from),
@@ -34,14 +34,14 @@ async fn start_cluster(root: &Path) -> EmbeddedPostgres {
     .unwrap_or_else(|error| panic!("cannot start the test's own cluster: {error:#}"))
 }
 
-async fn stop_cluster(cluster: EmbeddedPostgres) {
+pub(crate) async fn stop_cluster(cluster: EmbeddedPostgres) {
     tokio::task::spawn_blocking(move || cluster.stop())
         .await
         .unwrap();
 }
 
 /// A data folder PostgreSQL's unprivileged user can reach (tempdirs are 0700).
-fn reachable_tempdir() -> tempfile::TempDir {
+pub(crate) fn reachable_tempdir() -> tempfile::TempDir {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -50,7 +50,7 @@ fn reachable_tempdir() -> tempfile::TempDir {
 
 /// The portal as `serve` runs it (pool settings, migrations, a database watcher), over a
 /// migrated database in a cluster of this test's own.
-async fn portal_on_own_cluster(root: &Path) -> (EmbeddedPostgres, TestApp) {
+pub(crate) async fn portal_on_own_cluster(root: &Path) -> (EmbeddedPostgres, TestApp) {
     let cluster = start_cluster(root).await;
     create_database_if_missing(&cluster, "portal")
         .await
@@ -65,7 +65,7 @@ async fn portal_on_own_cluster(root: &Path) -> (EmbeddedPostgres, TestApp) {
 }
 
 /// Poll `path` until it answers `status`; how long that took.
-async fn wait_for_status(app: &TestApp, path: &str, status: StatusCode) -> Duration {
+pub(crate) async fn wait_for_status(app: &TestApp, path: &str, status: StatusCode) -> Duration {
     let started = Instant::now();
     loop {
         let answered = app

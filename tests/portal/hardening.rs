@@ -165,12 +165,12 @@ async fn every_answer_carries_the_security_headers_errors_included() {
         }
 
         // The language cookie is Secure when the portal is served over HTTPS.
-        let zh = app.get("/zh").await;
+        let zh = app.get("/lang/zh").await;
         let cookie = zh
             .headers()
             .get("set-cookie")
             .and_then(|v| v.to_str().ok())
-            .expect("reading /zh remembers the language")
+            .expect("choosing Chinese in the switcher remembers the language")
             .to_owned();
         assert_eq!(cookie.contains("; Secure"), https, "{cookie}");
     }

@@ -141,6 +141,8 @@ pub struct TestApp {
     pub db: PgPool,
     pub database: String,
     pub client: reqwest::Client,
+    /// The portal's page cache.
+    pub pages: forum_portal::web::page_cache::PageCache,
 }
 
 impl TestApp {
@@ -179,6 +181,7 @@ impl TestApp {
         limits: forum_portal::server::ConnectionLimits,
     ) -> Self {
         let db = state.db.clone();
+        let pages = state.pages.clone();
         let listener = forum_portal::server::bind("127.0.0.1:0".parse().unwrap())
             .await
             .expect("bind a test port");
@@ -202,7 +205,14 @@ impl TestApp {
             db,
             database,
             client,
+            pages,
         }
+    }
+
+    /// Wait until the portal has heard of every change committed so far (changes made
+    /// straight in SQL reach its page cache as notifications, a moment after they commit).
+    pub async fn changes_heard(&self) {
+        self.pages.sync().await;
     }
 
     /// The absolute URL of `path`.
@@ -319,6 +329,7 @@ impl TestApp {
             addr: self.addr,
             db: self.db.clone(),
             database: self.database.clone(),
+            pages: self.pages.clone(),
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())

@@ -17,6 +17,15 @@ const PAGES: [&str; 9] = [
     "/exhibitors/pia",
 ];
 
+/// The language switcher's link to `path` in `code`: it remembers the choice (the cookie
+/// `/` follows) and redirects to the page, so that the pages themselves set no cookie.
+fn switched(code: &str, path: &str) -> String {
+    match path {
+        "/" => format!("/lang/{code}"),
+        _ => format!("/lang/{code}{path}"),
+    }
+}
+
 fn localized(prefix: &str, path: &str) -> String {
     match (prefix, path) {
         ("", _) => path.to_owned(),
@@ -42,15 +51,21 @@ async fn every_page_in_every_language_with_its_direction_and_a_switcher_to_the_s
             assert_eq!(
                 switcher,
                 [
-                    localized("", path),
-                    localized("/zh", path),
-                    localized("/ur", path)
+                    switched("en", path),
+                    switched("zh", path),
+                    switched("ur", path)
                 ],
                 "{url}: the switcher leads to the same page"
             );
+            for (code, prefix) in [("en", ""), ("zh", "/zh"), ("ur", "/ur")] {
+                let response = app.get(&switched(code, path)).await;
+                assert_eq!(response.status(), StatusCode::SEE_OTHER, "{url}");
+                assert_eq!(location(&response), localized(prefix, path), "{url}");
+            }
+            let lang_code = lang.split('-').next().unwrap();
             assert_eq!(
                 page.attrs(".lang-switch a[aria-current]", "href"),
-                std::slice::from_ref(&url),
+                [switched(lang_code, path)],
                 "{url}"
             );
             // Without a configured public URL the alternates are relative (never built
@@ -162,20 +177,33 @@ async fn the_home_address_follows_the_remembered_or_preferred_language_and_can_b
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    // Choosing English in the switcher (a navigation inside the site) is never redirected.
-    let response = get(&[("cookie", "lang=zh"), ("sec-fetch-site", "same-origin")])
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    // Choosing English in the switcher remembers it and leads to `/`, and a navigation
+    // inside the site is never redirected.
+    let response = client.get(app.url("/lang/en")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
     assert!(
         response.headers()["set-cookie"]
             .to_str()
             .unwrap()
             .starts_with("lang=en")
     );
+    let response = get(&[("cookie", "lang=zh"), ("sec-fetch-site", "same-origin")])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
 
-    // Reading a page in a language remembers it; a URL still means one language.
+    // Choosing a language in the switcher remembers it; reading a page sets no cookie (a
+    // page is the same for every visitor, so it can be cached); a URL still means one language.
     let response = client.get(app.url("/ur/speakers")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get("set-cookie").is_none());
+    let response = client
+        .get(app.url("/lang/ur/speakers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/ur/speakers");
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(
         cookie.starts_with("lang=ur;") && cookie.contains("Path=/"),
@@ -367,6 +395,7 @@ async fn organisation_names_in_latin_letters_on_other_pages_are_marked_english()
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     let page = app.page("/ur/organisations/zbra", StatusCode::OK).await;
     assert_eq!(page.count("main h1 bdi[lang=en]"), 0);
     assert!(page.text("main h1").starts_with("زیڈ بی آر اے"));

@@ -357,8 +357,9 @@ async fn the_urdu_dashboard_isolates_addresses_and_dates_in_its_sentences() {
 async fn an_admin_keeps_their_own_language_while_reading_the_site_in_others() {
     let app = TestApp::spawn_logged_in().await;
 
-    // Before choosing one, the admin follows the language last read on the site, as before.
-    app.page("/zh/speakers", StatusCode::OK).await;
+    // Before choosing one, the admin follows the language last chosen on the site (its
+    // switcher), as before.
+    app.get("/lang/zh/speakers").await;
     let dashboard = app.page("/admin", StatusCode::OK).await;
     assert_eq!(dashboard.attrs("html", "lang"), ["zh-Hans"]);
 
@@ -381,12 +382,17 @@ async fn an_admin_keeps_their_own_language_while_reading_the_site_in_others() {
             .unwrap();
     assert_eq!(language.as_deref(), Some("en"));
 
-    // Proofreading Chinese and Urdu pages sets the public cookie; the admin stays English.
-    for path in [
-        "/zh",
-        "/zh/organisations/zbra",
-        "/ur/speakers/moin-ul-haque",
+    // Proofreading Chinese and Urdu pages (chosen in the switcher, which sets the public
+    // cookie); the admin stays English.
+    for (switch, path) in [
+        ("/lang/zh", "/zh"),
+        ("/lang/zh/organisations/zbra", "/zh/organisations/zbra"),
+        (
+            "/lang/ur/speakers/moin-ul-haque",
+            "/ur/speakers/moin-ul-haque",
+        ),
     ] {
+        app.get(switch).await;
         app.page(path, StatusCode::OK).await;
         for admin_page in ["/admin", "/admin/organisations"] {
             let page = app.page(admin_page, StatusCode::OK).await;
@@ -407,6 +413,7 @@ async fn an_admin_keeps_their_own_language_while_reading_the_site_in_others() {
 
     // Choosing Chinese in the admin switches it, and reading English pages does not undo it.
     choose_admin_language(&app, "zh", "/admin").await;
+    app.get("/lang/en/speakers").await;
     app.page("/speakers", StatusCode::OK).await;
     let dashboard = app.page("/admin", StatusCode::OK).await;
     assert_eq!(dashboard.attrs("html", "lang"), ["zh-Hans"]);
@@ -421,7 +428,7 @@ async fn an_admin_keeps_their_own_language_while_reading_the_site_in_others() {
     // Another admin who has not chosen keeps today's behaviour.
     let second = app.other_client();
     second.create_admin("second@example.org").await;
-    second.page("/ur", StatusCode::OK).await;
+    second.get("/lang/ur").await;
     second.log_in("second@example.org", ADMIN_PASSWORD).await;
     let dashboard = second.page("/admin", StatusCode::OK).await;
     assert_eq!(dashboard.attrs("html", "lang"), ["ur"]);
@@ -460,7 +467,7 @@ async fn framework_errors_get_the_error_page_in_the_page_language() {
     );
 
     // A form over the body limit, on a Urdu admin page.
-    app.page("/ur", StatusCode::OK).await;
+    app.get("/lang/ur").await;
     let token = app.csrf_token("/admin/login").await;
     let big = "x".repeat(70 * 1024);
     let response = app

@@ -30,6 +30,7 @@ mod merge;
 mod migrations;
 mod no_javascript;
 mod operations;
+mod page_cache;
 mod pages;
 mod query_plans;
 mod report_wording;

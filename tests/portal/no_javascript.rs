@@ -46,6 +46,11 @@ async fn a_visitor_and_an_admin_get_everything_done_with_javascript_off() {
     browser.click(".lang-switch a[hreflang=ur]").await;
     browser.wait_for("html[dir=rtl]").await;
     assert!(browser.path().await.starts_with("/ur/speakers/"));
+    // And back to English with the switcher (the language chosen there is the one
+    // remembered, for `/` and for an admin who has not chosen one).
+    browser.click(".lang-switch a[hreflang=en]").await;
+    browser.wait_for("html[dir=ltr]").await;
+    assert!(browser.path().await.starts_with("/speakers/"));
 
     browser.goto(&app.url("/organisations")).await;
     let all = count(&browser, "main li a[href^='/organisations/']").await;

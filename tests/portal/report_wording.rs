@@ -129,6 +129,7 @@ async fn booths_say_the_report_gives_no_number_or_hall_in_every_language() {
         .execute(&app.db)
         .await
         .unwrap();
+    app.changes_heard().await;
     let page = app.page("/exhibitors/pia", StatusCode::OK).await;
     assert_eq!(
         page.texts(".details dd")[1..],

@@ -23,6 +23,19 @@ pub async fn crawl(app: &TestApp, roots: &[&str], keep: impl Fn(&str) -> bool) -
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
     let mut fetched = Vec::new();
     while let Some(path) = queue.pop_front() {
+        if path.starts_with("/lang/") {
+            // The language switcher's links remember the choice and redirect to the page in
+            // that language: follow them (the page itself is what is checked).
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "GET {path}");
+            let target = crate::helpers::location(&response);
+            let target = internal_target(&target)
+                .unwrap_or_else(|| panic!("{path} leads away from this site: {target}"));
+            if keep(&target) && seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+            continue;
+        }
         let response = app.get(&path).await;
         let status = response.status();
         let html = if content_type(&response).starts_with("text/html") {

@@ -13,7 +13,7 @@ use crate::db::people::PersonSummary;
 use crate::db::sources::Source;
 use crate::db::{self};
 use crate::error::Result;
-use crate::i18n::{Lang, Locale, iso_date};
+use crate::i18n::{Locale, iso_date};
 use crate::state::AppState;
 use crate::web::render::{PageMeta, Section};
 
@@ -85,36 +85,13 @@ impl HomePage {
 }
 
 /// `/`: the English home page, unless a visitor arriving from elsewhere has chosen (cookie) or
-/// prefers (`Accept-Language`, first visit only) Chinese or Urdu: then a redirect there.
+/// prefers (`Accept-Language`, first visit only) Chinese or Urdu: then a redirect there
+/// (decided by [`crate::web::language::home_redirect`], which the page cache asks too).
 /// Navigation inside the site never redirects, so the English page is always reachable.
 pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    let from_this_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "same-origin")
-        || match (
-            headers.get(header::REFERER).and_then(|v| v.to_str().ok()),
-            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) {
-            (Some(referer), Some(host)) => referer
-                .split_once("://")
-                .is_some_and(|(_, rest)| rest.split('/').next() == Some(host)),
-            _ => false,
-        };
-    let preferred = if from_this_site {
-        None
-    } else {
-        match crate::web::cookie_value(&headers, crate::web::LANGUAGE_COOKIE) {
-            Some(code) => Lang::from_code(&code),
-            None => headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(crate::i18n::negotiate),
-        }
-    };
-    let mut response = match preferred {
-        Some(lang) if lang != Lang::En => Redirect::to(&lang.href("/")).into_response(),
-        _ => show(State(state)).await?.into_response(),
+    let mut response = match crate::web::language::home_redirect(&headers) {
+        Some(lang) => Redirect::to(&lang.href("/")).into_response(),
+        None => show(State(state)).await?.into_response(),
     };
     response.headers_mut().insert(
         header::VARY,
