@@ -8,6 +8,7 @@ pub mod admins;
 pub mod agreements;
 pub mod audit;
 pub mod booths;
+pub mod demo_data;
 pub mod entities;
 pub mod forum;
 pub mod history;
