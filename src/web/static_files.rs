@@ -253,7 +253,10 @@ fn smaller(original: &[u8], compressed: std::io::Result<Vec<u8>>) -> Option<Byte
 }
 
 fn brotli(content: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut writer = brotli::CompressorWriter::new(Vec::new(), 4096, 11, 22);
+    // A window just large enough for the file: the same output as the largest window, and
+    // brotli's working memory (which grows with the window) stays small.
+    let window = (usize::BITS - content.len().max(1).leading_zeros()).clamp(16, 22);
+    let mut writer = brotli::CompressorWriter::new(Vec::new(), 4096, 11, window);
     writer.write_all(content)?;
     writer.flush()?;
     Ok(writer.into_inner())
