@@ -3,8 +3,14 @@
 
 port="${BENCH_PORT:-38571}"
 base="http://127.0.0.1:$port"
-cargo build --release --quiet
-binary="${CARGO_TARGET_DIR:-target}/release/forum-portal"
+# BENCH_DEBUG=1: the debug build instead (to try a script quickly; its figures mean nothing).
+if [ "${BENCH_DEBUG:-0}" = 1 ]; then
+  cargo build --quiet
+  binary="${CARGO_TARGET_DIR:-target}/debug/forum-portal"
+else
+  cargo build --release --quiet
+  binary="${CARGO_TARGET_DIR:-target}/release/forum-portal"
+fi
 data=$(mktemp -d /tmp/forum-portal-bench.XXXXXX)
 chmod 755 "$data"
 pid=

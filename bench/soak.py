@@ -5,6 +5,10 @@
   soak.py edit BASE ID_PATH OUT       the edit client: log in, edit one entry until SIGTERM
   soak.py report DIR                  read the soak's files in DIR, print the Markdown table,
                                       exit 1 if an acknowledged edit is missing from the database
+  soak.py propagation A B ID_PATH PUBLIC_PATH [ROUNDS]
+                                      (bench/run) log in on instance A, save the entry's field
+                                      through its admin form, poll instance B's public page until
+                                      the new value shows; print each round's milliseconds
 
 The edit client writes one line per outcome to OUT (tab separated):
   time  phase(login|form|save)  marker  outcome
@@ -214,6 +218,49 @@ def edit(base, path, out_path):
             time.sleep(pause)
 
 
+def log_in(client, email, password):
+    status, _, page = client.request("GET", "/admin/login")
+    parser = FormValues()
+    parser.feed(page)
+    if status != 200 or not parser.csrf:
+        sys.exit(f"propagation: no login form ({status})")
+    form = [("csrf_token", parser.csrf), ("next", "/admin"), ("email", email), ("password", password)]
+    status, location, _ = client.request("POST", "/admin/login", form)
+    if status != 303 or location.startswith("/admin/login"):
+        sys.exit(f"propagation: cannot log in ({status} {location})")
+
+
+def propagation(base_a, base_b, path, public_path, rounds="5"):
+    """Save a unique value on A; time until B's public page shows it (from A's 303)."""
+    field = os.environ.get("SOAK_FIELD", "bio")
+    admin = Client(base_a)
+    log_in(admin, os.environ["SOAK_EMAIL"], os.environ["SOAK_PASSWORD"])
+    reader = Client(base_b)
+    for number in range(int(rounds)):
+        status, _, page = admin.request("GET", path)
+        parser = FormValues()
+        parser.feed(page)
+        if status != 200 or not any(name == "version" for name, _ in parser.pairs):
+            sys.exit(f"propagation: no edit form at {path} ({status})")
+        marker = f"propagation-{int(time.time())}-{number}"
+        form = [(n, v) for n, v in parser.pairs if n != field] + [(field, marker)]
+        status, location, _ = admin.request("POST", path, form)
+        saved = time.monotonic()
+        if status != 303 or location != path:
+            sys.exit(f"propagation: the save was not acknowledged ({status} {location})")
+        while True:
+            status, _, page = reader.request("GET", public_path)
+            if status == 200 and marker in page:
+                print(f"{(time.monotonic() - saved) * 1000:.1f}")
+                break
+            if time.monotonic() - saved > 120:
+                print("timeout")
+                break
+            time.sleep(0.002)
+        sys.stdout.flush()
+        time.sleep(0.2)
+
+
 # ---------------------------------------------------------------------------------------------
 # the report
 
@@ -382,6 +429,8 @@ def main():
         print(" ".join(str(port) for port in free_ports(int(sys.argv[2]))))
     elif command == "edit":
         edit(*sys.argv[2:5])
+    elif command == "propagation":
+        propagation(*sys.argv[2:7])
     elif command == "report":
         sys.exit(report(sys.argv[2]))
     else:

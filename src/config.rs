@@ -36,6 +36,22 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Say what a production setup is missing (exit status 1 if anything), one line each.
     CheckDeploy(ServeArgs),
+    /// Fill a database of its own with synthetic entries in three languages, for load tests.
+    DemoData(DemoDataArgs),
+}
+
+/// `demo-data`'s arguments.
+#[derive(Debug, Clone, Args)]
+pub struct DemoDataArgs {
+    /// How many synthetic people, organisations, agreements, booths and quotes to write
+    /// (and a tenth as many initiatives); an earlier fill is replaced.
+    #[arg(long, default_value_t = 1000)]
+    pub scale: u32,
+
+    /// Without DATABASE_URL: the database of the private cluster to fill (created if missing;
+    /// never the portal's own).
+    #[arg(long, default_value = "forum_portal_demo")]
+    pub database_name: String,
 }
 
 /// `backup`'s arguments.

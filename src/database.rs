@@ -245,7 +245,13 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
 
 /// Create `name` in the cluster unless it exists.
 pub async fn create_database_if_missing(cluster: &EmbeddedPostgres, name: &str) -> Result<()> {
-    let mut admin = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres"))
+    create_database_at(cluster.connect_options("postgres"), name).await
+}
+
+/// Create `name` unless it exists, connected as `maintenance` (a superuser on the
+/// `postgres` database of a cluster).
+pub async fn create_database_at(maintenance: PgConnectOptions, name: &str) -> Result<()> {
+    let mut admin = sqlx::PgConnection::connect_with(&maintenance)
         .await
         .context("cannot connect to the private PostgreSQL")?;
     let exists: bool =

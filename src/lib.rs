@@ -12,6 +12,7 @@ pub mod config;
 pub mod database;
 pub mod db;
 pub mod db_health;
+pub mod demo_data;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;
@@ -160,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 n => anyhow::bail!("check-deploy: {n} things a production setup needs are missing"),
             }
         }
+        Command::DemoData(args) => demo_data::run(&cli.database, &args, &runtime),
         Command::Migrate => {
             let database = Database::open_waiting(&cli.database, &runtime, std::future::pending())?
                 .context("stopped while waiting for the database")?;

@@ -16,6 +16,7 @@ pub mod agreements;
 pub mod audit;
 pub mod booths;
 pub mod content_changes;
+pub mod demo_data;
 pub mod entities;
 pub mod forum;
 pub mod history;

@@ -10,6 +10,7 @@ pub mod page_cache;
 pub mod public;
 pub mod render;
 pub mod site;
+pub mod static_files;
 
 use std::sync::Arc;
 
@@ -20,7 +21,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -34,8 +34,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// The whole application: every route, the static files and the middleware.
 pub fn router(state: AppState) -> Router {
     let web = state.web.clone();
-    let static_files = Router::new()
-        .fallback_service(ServeDir::new(&state.web.static_dir))
+    let static_files = static_files::router(&state.web.static_dir)
         .layer(middleware::from_fn(site::static_caching));
 
     let app = Router::new()
@@ -67,7 +66,7 @@ pub fn router(state: AppState) -> Router {
             page_cache::serve,
         ))
         .with_state(state)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(static_files::compress_when()))
         .layer(middleware::from_fn(guard::refuse_undecodable_forms))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
