@@ -1,6 +1,7 @@
 //! The HTTP layer: routes of each area merged in one place, and the middleware around them.
 
 pub mod admin;
+pub mod encoding;
 pub mod error_page;
 pub mod guard;
 pub mod headers;

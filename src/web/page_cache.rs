@@ -27,7 +27,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
@@ -44,6 +43,7 @@ use tokio::sync::{oneshot, watch};
 use crate::db::content_changes;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::encoding::{self, Encoding};
 
 /// Content types whose `200` answers are cached (compared without their parameters).
 pub const CACHEABLE_TYPES: [&str; 2] = ["text/html", "text/plain"];
@@ -382,67 +382,14 @@ async fn listen(cache: Weak<Inner>, pool: PgPool, mut stop: watch::Receiver<()>)
     }
 }
 
-/// The encodings a page is kept in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    /// The best encoding `Accept-Encoding` accepts (brotli before gzip when equal).
-    fn accepted(headers: &HeaderMap) -> Self {
-        let mut brotli = None;
-        let mut gzip = None;
-        let mut any = None;
-        for value in headers.get_all(header::ACCEPT_ENCODING) {
-            let Ok(value) = value.to_str() else {
-                continue;
-            };
-            for item in value.split(',') {
-                let mut parts = item.split(';');
-                let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-                let quality = parts
-                    .filter_map(|param| param.trim().strip_prefix("q="))
-                    .find_map(|q| q.trim().parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                match coding.as_str() {
-                    "br" => brotli = Some(quality),
-                    "gzip" | "x-gzip" => gzip = Some(quality),
-                    "*" => any = Some(quality),
-                    _ => {}
-                }
-            }
-        }
-        let brotli = brotli.or(any).unwrap_or(0.0);
-        let gzip = gzip.or(any).unwrap_or(0.0);
-        if brotli > 0.0 && brotli >= gzip {
-            Self::Brotli
-        } else if gzip > 0.0 {
-            Self::Gzip
-        } else {
-            Self::Identity
-        }
-    }
-}
-
 impl Entry {
     /// Compress `body` once, in both encodings (on a blocking thread: brotli takes a few ms).
     async fn build(headers: HeaderMap, body: Bytes) -> Option<Self> {
         tokio::task::spawn_blocking(move || {
             let hash = hex::encode(&Sha256::digest(&body)[..16]);
-            let mut brotli = Vec::with_capacity(body.len() / 4);
-            {
-                let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
-                writer.write_all(&body).ok()?;
-            }
-            let mut gzip = flate2::write::GzEncoder::new(
-                Vec::with_capacity(body.len() / 3),
-                flate2::Compression::best(),
-            );
-            gzip.write_all(&body).ok()?;
-            let gzip = gzip.finish().ok()?;
+            // Brotli 9: nearly 11's size in a fraction of its time (pages change).
+            let brotli = encoding::brotli(&body, 9).ok()?;
+            let gzip = encoding::gzip(&body).ok()?;
             Some(Self {
                 headers,
                 hash,
@@ -603,7 +550,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let Some(key) = cache_key(&request) else {
         return next.run(request).await;
     };
-    let encoding = Encoding::accepted(request.headers());
+    let encoding = Encoding::preferred(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if cache.is_live()
         && let Some(entry) = cache.get(&key)
@@ -654,27 +601,6 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn accepting(value: &str) -> Encoding {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(value).unwrap(),
-        );
-        Encoding::accepted(&headers)
-    }
-
-    #[test]
-    fn the_encoding_follows_accept_encoding() {
-        assert_eq!(accepting("gzip, deflate, br, zstd"), Encoding::Brotli);
-        assert_eq!(accepting("gzip"), Encoding::Gzip);
-        assert_eq!(accepting("br;q=0.5, gzip"), Encoding::Gzip);
-        assert_eq!(accepting("br;q=0, gzip;q=0"), Encoding::Identity);
-        assert_eq!(accepting("identity"), Encoding::Identity);
-        assert_eq!(accepting("*"), Encoding::Brotli);
-        assert_eq!(accepting("*;q=0, gzip"), Encoding::Gzip);
-        assert_eq!(Encoding::accepted(&HeaderMap::new()), Encoding::Identity);
-    }
 
     #[test]
     fn if_none_match_names_any_variant_of_the_page() {

@@ -14,7 +14,6 @@
 //! file): tests that start many apps over the same folder share one copy.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
@@ -27,6 +26,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
+
+use crate::web::encoding::{Encoding, brotli, gzip};
 
 /// Marks a response that must not be compressed on the way out: it is compressed already, or
 /// is a file that gains nothing from it.
@@ -77,24 +78,6 @@ struct StaticFile {
     last_modified: Option<SystemTime>,
     brotli: OnceLock<Option<Bytes>>,
     gzip: OnceLock<Option<Bytes>>,
-}
-
-/// A content encoding this server keeps files in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    fn token(self) -> &'static str {
-        match self {
-            Self::Brotli => "br",
-            Self::Gzip => "gzip",
-            Self::Identity => "identity",
-        }
-    }
 }
 
 /// The `Content-Type` of a file kept in memory, by extension; `None`: served from the folder.
@@ -217,7 +200,7 @@ impl StaticFile {
             Encoding::Identity => Some(self.identity.clone()),
             Encoding::Brotli => self
                 .brotli
-                .get_or_init(|| smaller(&self.identity, brotli(&self.identity)))
+                .get_or_init(|| smaller(&self.identity, brotli(&self.identity, 11)))
                 .clone(),
             Encoding::Gzip => self
                 .gzip
@@ -252,55 +235,6 @@ fn smaller(original: &[u8], compressed: std::io::Result<Vec<u8>>) -> Option<Byte
         .map(Bytes::from)
 }
 
-fn brotli(content: &[u8]) -> std::io::Result<Vec<u8>> {
-    // A window just large enough for the file: the same output as the largest window, and
-    // brotli's working memory (which grows with the window) stays small.
-    let window = (usize::BITS - content.len().max(1).leading_zeros()).clamp(16, 22);
-    let mut writer = brotli::CompressorWriter::new(Vec::new(), 4096, 11, window);
-    writer.write_all(content)?;
-    writer.flush()?;
-    Ok(writer.into_inner())
-}
-
-fn gzip(content: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(content)?;
-    encoder.finish()
-}
-
-/// The encodings `Accept-Encoding` allows, best first: brotli, gzip, then the file itself.
-fn accepted(headers: &HeaderMap) -> Vec<Encoding> {
-    let mut brotli = None;
-    let mut gzip = None;
-    let mut any = None;
-    for value in headers.get_all(header::ACCEPT_ENCODING) {
-        let Ok(value) = value.to_str() else { continue };
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let token = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let quality = parts
-                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            match token.as_str() {
-                "br" => brotli = Some(quality),
-                "gzip" | "x-gzip" => gzip = Some(quality),
-                "*" => any = Some(quality),
-                _ => {}
-            }
-        }
-    }
-    let mut encodings = Vec::new();
-    if brotli.or(any).is_some_and(|q| q > 0.0) {
-        encodings.push(Encoding::Brotli);
-    }
-    if gzip.or(any).is_some_and(|q| q > 0.0) {
-        encodings.push(Encoding::Gzip);
-    }
-    encodings.push(Encoding::Identity);
-    encodings
-}
-
 async fn serve(State(served): State<Arc<Served>>, request: Request) -> Response {
     let file = match *request.method() {
         Method::GET | Method::HEAD => served.files.files.get(request.uri().path()).cloned(),
@@ -315,7 +249,7 @@ async fn serve(State(served): State<Arc<Served>>, request: Request) -> Response 
         return response;
     };
     let mut chosen = (Encoding::Identity, file.identity.clone());
-    for encoding in accepted(request.headers()) {
+    for encoding in Encoding::accepted(request.headers()) {
         let version = if file.is_ready(encoding) {
             file.version(encoding)
         } else {
@@ -398,46 +332,10 @@ fn not_modified(headers: &HeaderMap, etag: &HeaderValue, modified: Option<System
 mod tests {
     use super::*;
 
-    fn headers(accept: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(accept).unwrap(),
-        );
-        headers
-    }
-
     #[test]
-    fn accept_encoding_picks_brotli_then_gzip_then_the_file() {
-        use Encoding::*;
-        assert_eq!(accepted(&HeaderMap::new()), vec![Identity]);
-        assert_eq!(
-            accepted(&headers("gzip, deflate, br")),
-            vec![Brotli, Gzip, Identity]
-        );
-        assert_eq!(accepted(&headers("gzip")), vec![Gzip, Identity]);
-        assert_eq!(
-            accepted(&headers("br;q=0, gzip;q=0.5")),
-            vec![Gzip, Identity]
-        );
-        assert_eq!(accepted(&headers("*")), vec![Brotli, Gzip, Identity]);
-        assert_eq!(accepted(&headers("*;q=0, br")), vec![Brotli, Identity]);
-        assert_eq!(accepted(&headers("identity")), vec![Identity]);
-    }
-
-    #[test]
-    fn versions_decode_to_the_file() {
-        let content = "body { color: black; }\n".repeat(200);
-        let br = brotli(content.as_bytes()).unwrap();
-        let mut decoded = Vec::new();
-        brotli::BrotliDecompress(&mut &br[..], &mut decoded).unwrap();
-        assert_eq!(decoded, content.as_bytes());
-        let gz = gzip(content.as_bytes()).unwrap();
-        let mut decoded = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut decoded)
-            .unwrap();
-        assert_eq!(decoded, content.as_bytes());
-        // A file compression cannot shrink is kept as it is.
+    fn a_file_compression_cannot_shrink_is_kept_as_it_is() {
         assert!(smaller(b"ab", gzip(b"ab")).is_none());
+        let content = "body { color: black; }\n".repeat(200);
+        assert!(smaller(content.as_bytes(), gzip(content.as_bytes())).is_some());
     }
 }
