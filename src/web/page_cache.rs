@@ -103,6 +103,10 @@ struct Inner {
     next_sync: AtomicU64,
     /// Saves waiting for their sync notification to come back, by payload.
     syncs: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    /// Pages being rendered now, by path: a request that misses waits for the render under way
+    /// instead of starting its own, so a crowd arriving at a cold page costs one query, one
+    /// render and one compression, not one each.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Dropped with the cache: the listener task ends.
     _stop: watch::Sender<()>,
 }
@@ -142,6 +146,7 @@ impl PageCache {
             instance: rand::random(),
             next_sync: AtomicU64::new(0),
             syncs: Mutex::new(HashMap::new()),
+            rendering: Mutex::new(HashMap::new()),
             _stop: stop,
         });
         let pool = content_changes::listener_pool(db);
@@ -207,6 +212,23 @@ impl Inner {
 
     fn get(&self, path: &str) -> Option<Arc<Entry>> {
         self.read().by_path.get(path).cloned()
+    }
+
+    /// The lock of the render of `path`, shared by every request that misses it meanwhile.
+    fn render_lock(&self, path: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        rendering.entry(path.to_owned()).or_default().clone()
+    }
+
+    /// Forget the render lock of `path` (those waiting on it hold their own handle).
+    fn render_done(&self, path: &str, lock: &Arc<tokio::sync::Mutex<()>>) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        if rendering
+            .get(path)
+            .is_some_and(|held| Arc::ptr_eq(held, lock))
+        {
+            rendering.remove(path);
+        }
     }
 
     /// Bump the generation, and drop every page when `drop_pages` (a lost listener keeps
@@ -387,8 +409,9 @@ impl Entry {
     async fn build(headers: HeaderMap, body: Bytes) -> Option<Self> {
         tokio::task::spawn_blocking(move || {
             let hash = hex::encode(&Sha256::digest(&body)[..16]);
-            // Brotli 9: nearly 11's size in a fraction of its time (pages change).
-            let brotli = encoding::brotli(&body, 9).ok()?;
+            // Brotli 5: pages are compressed again after every change, so a quick setting
+            // (the static files, compressed once for good, get 11).
+            let brotli = encoding::brotli(&body, 5).ok()?;
             let gzip = encoding::gzip(&body).ok()?;
             Some(Self {
                 headers,
@@ -557,10 +580,27 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     {
         return entry.respond(encoding, if_none_match.as_ref());
     }
+    // One render at a time per page: whoever waited finds the page stored by the one before.
+    let render_lock = cache.is_live().then(|| cache.render_lock(&key));
+    let _rendering = match &render_lock {
+        Some(lock) => Some(lock.clone().lock_owned().await),
+        None => None,
+    };
+    if cache.is_live()
+        && let Some(entry) = cache.get(&key)
+    {
+        if let Some(lock) = &render_lock {
+            cache.render_done(&key, lock);
+        }
+        return entry.respond(encoding, if_none_match.as_ref());
+    }
     let started = cache
         .is_live()
         .then(|| cache.generation.load(Ordering::SeqCst));
     let response = next.run(request).await;
+    if let Some(lock) = &render_lock {
+        cache.render_done(&key, lock);
+    }
     if response.status() == StatusCode::SERVICE_UNAVAILABLE {
         // The database is away (or went away while this page was rendered): the page as
         // last rendered, if held. While the listener is away for another reason, what is
