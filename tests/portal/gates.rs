@@ -141,6 +141,9 @@ async fn public_pages(app: &TestApp) -> Vec<Served> {
 /// search with and without results, "not found", then one page of each kind again in
 /// Chinese and in Urdu (the admin speaks the language of the last public page read).
 async fn admin_pages(app: &TestApp) -> Vec<Served> {
+    // The public crawl followed the switcher's links, which set the language the admin speaks
+    // (an account that chose none follows the switcher): English first, through the switcher.
+    app.get("/lang/en/speakers").await;
     // Something in the bin, and an entry with more than one version in its history.
     let booth = app.id_of("booths", "stza").await;
     let deleted = delete(app, &format!("/admin/booths/{booth}")).await;
@@ -193,6 +196,9 @@ async fn admin_pages(app: &TestApp) -> Vec<Served> {
         pages.extend(fetch_all(app, vec![format!("/{lang}/speakers")]).await);
         pages.extend(fetch_all(app, one_of_each.clone()).await);
     }
+    // Back to English through the switcher (reading a page never changes the language), so
+    // the answer pages that follow are in English.
+    app.get("/lang/en/speakers").await;
     pages.extend(fetch_all(app, vec!["/speakers".to_owned()]).await);
     pages
 }
