@@ -48,12 +48,7 @@ pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<Agreement>> {
-    let Json(paged) = sqlx::query_scalar(AGREEMENTS_LIST_SQL)
-        .bind(super::PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_one(db)
-        .await?;
-    Ok(paged)
+    super::fetch_paged(db, AGREEMENTS_LIST_SQL, page).await
 }
 
 /// Everything an agreement's page shows.

@@ -49,12 +49,7 @@ pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<Booth>> {
-    let Json(paged) = sqlx::query_scalar(EXHIBITORS_LIST_SQL)
-        .bind(super::PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_one(db)
-        .await?;
-    Ok(paged)
+    super::fetch_paged(db, EXHIBITORS_LIST_SQL, page).await
 }
 
 /// Everything a booth's page shows.

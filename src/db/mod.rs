@@ -76,6 +76,21 @@ pub fn page_count(total: i64) -> i64 {
     ((total.max(0) + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
 }
 
+/// One page of a list read by `sql`, a statement that returns the page as JSON (`$1` the page
+/// size, `$2` the offset).
+pub(crate) async fn fetch_paged<T: serde::de::DeserializeOwned + Send + Unpin + 'static>(
+    db: impl sqlx::PgExecutor<'_>,
+    sql: &'static str,
+    page: PageNumber,
+) -> sqlx::Result<Paged<T>> {
+    let sqlx::types::Json(paged) = sqlx::query_scalar(sql)
+        .bind(PAGE_SIZE)
+        .bind(page.offset())
+        .fetch_one(db)
+        .await?;
+    Ok(paged)
+}
+
 /// One page of a list, and how many entries the whole list has.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Paged<T> {

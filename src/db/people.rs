@@ -56,12 +56,7 @@ pub async fn list_published(
     db: impl PgExecutor<'_>,
     page: PageNumber,
 ) -> sqlx::Result<Paged<PersonSummary>> {
-    let Json(paged) = sqlx::query_scalar(SPEAKERS_LIST_SQL)
-        .bind(super::PAGE_SIZE)
-        .bind(page.offset())
-        .fetch_one(db)
-        .await?;
-    Ok(paged)
+    super::fetch_paged(db, SPEAKERS_LIST_SQL, page).await
 }
 
 /// Everything a speaker's page shows.

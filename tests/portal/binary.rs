@@ -271,7 +271,15 @@ fn stop_cleanly(mut child: Child, lines: &mpsc::Receiver<String>) -> Vec<String>
         libc::kill(child.id() as i32, libc::SIGTERM);
     }
     let status = child.wait().unwrap();
-    let rest: Vec<String> = lines.try_iter().collect();
+    // The reader thread may not have passed on the last lines yet: read to the end of stderr
+    // (it closes when the process is gone), not just what has arrived.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut rest = Vec::new();
+    while let Ok(line) =
+        lines.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        rest.push(line);
+    }
     assert!(
         status.success(),
         "exited with {status} on SIGTERM: {rest:#?}"
