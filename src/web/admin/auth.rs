@@ -486,10 +486,7 @@ pub struct SetupPage {
 
 impl SetupPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
+        super::field_error(&self.errors, field)
     }
 }
 
@@ -671,10 +668,7 @@ pub struct InvitePage {
 
 impl InvitePage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
+        super::field_error(&self.errors, field)
     }
 }
 

@@ -275,6 +275,18 @@ async fn end_session(session: &Session, message: &str) -> Response {
     Redirect::to("/admin/login").into_response()
 }
 
+/// The message for `field` among a form's errors (what the account, setup and invitation
+/// templates show beside each input).
+pub(super) fn field_error<'a>(
+    errors: &'a [(&'static str, String)],
+    field: &str,
+) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, message)| message.as_str())
+}
+
 /// A state-changing request must come from a page of this site: `Sec-Fetch-Site: same-origin`,
 /// or an `Origin` that is this site's origin, scheme included. Neither header: refused.
 async fn same_origin_for_unsafe_methods(
