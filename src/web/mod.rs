@@ -7,6 +7,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod language;
+pub mod linked_data;
 pub mod page_cache;
 pub mod public;
 pub mod render;

@@ -1,6 +1,7 @@
 //! What every page shares: its metadata for the layout (formats are `i18n`'s).
 
 use crate::i18n::{Count, DateLike, Lang, Locale};
+use crate::web::linked_data::JsonLd;
 
 /// The parts of the navigation a page can belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub struct PageMeta {
     query: String,
     /// Whether search engines should index the page (not error pages, not previews).
     indexable: bool,
+    /// What the page shows, as schema.org JSON-LD (see [`crate::web::linked_data`]).
+    pub linked_data: Option<JsonLd>,
 }
 
 impl PageMeta {
@@ -74,6 +77,7 @@ impl PageMeta {
             path: locale.path,
             query: String::new(),
             indexable: true,
+            linked_data: None,
         }
     }
 
@@ -117,6 +121,34 @@ impl PageMeta {
         self
     }
 
+    /// Describe what the page shows for search engines and link previews.
+    pub fn with_linked_data(mut self, linked_data: JsonLd) -> Self {
+        self.linked_data = Some(linked_data);
+        self
+    }
+
+    /// The page's own address, absolute, for OpenGraph's `og:url`: only when the site's public
+    /// URL is configured (a relative `og:url` is invalid, and the `Host` header is not ours to
+    /// trust).
+    pub fn absolute_url(&self) -> Option<String> {
+        let url = crate::web::site::absolute(&(self.lang.href(&self.path) + &self.query));
+        url.starts_with("http").then_some(url)
+    }
+
+    /// OpenGraph's name of the page's locale (`og:locale`).
+    pub fn og_locale(&self) -> &'static str {
+        og_locale(self.lang)
+    }
+
+    /// OpenGraph's names of the page's other languages (`og:locale:alternate`).
+    pub fn og_locale_alternates(&self) -> Vec<&'static str> {
+        Lang::ALL
+            .into_iter()
+            .filter(|lang| *lang != self.lang)
+            .map(og_locale)
+            .collect()
+    }
+
     /// Mark the page as an admin's preview (or not); previews are not for search engines.
     pub fn preview(mut self, preview: bool) -> Self {
         self.preview = preview;
@@ -138,5 +170,15 @@ impl PageMeta {
     /// Whether the navigation link with this key (`"speakers"`, ...) is the current section.
     pub fn is_section(&self, key: &str) -> bool {
         self.section.is_some_and(|section| section.key() == key)
+    }
+}
+
+/// OpenGraph's locale (`language_TERRITORY`) for a language: English as written in Pakistan
+/// and Britain, simplified Chinese of mainland China, Urdu of Pakistan.
+fn og_locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en_GB",
+        Lang::Zh => "zh_CN",
+        Lang::Ur => "ur_PK",
     }
 }

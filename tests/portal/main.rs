@@ -26,6 +26,7 @@ mod hardening;
 mod head;
 mod interface_language;
 mod keyboard;
+mod linked_data;
 mod login_flood;
 mod merge;
 mod migrations;

@@ -11,6 +11,7 @@ use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::linked_data::{self, ListEntry};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -34,13 +35,20 @@ pub async fn index(
     .await?;
     let pages = Pager::new(page, list.total, "/agreements", &[]);
     let lang = Locale::current().lang;
+    let entries = list.items.iter().map(|agreement| ListEntry {
+        name: agreement.title.plain(lang).to_owned(),
+        path: format!("/agreements/{}", agreement.slug),
+    });
+    let title = lang.t("agreements.title");
+    let linked_data = pages.linked_data(title, "/agreements", list.total, entries);
     Ok(AgreementsPage {
         meta: PageMeta::new(
-            lang.t("agreements.title"),
+            title,
             lang.t("agreements.description"),
             Some(Section::Agreements),
         )
-        .with_query(pages.query()),
+        .with_query(pages.query())
+        .with_linked_data(linked_data),
         agreements: list.items,
         pages,
     })
@@ -82,7 +90,8 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     };
     Ok(AgreementPage {
         meta: PageMeta::new(title, description, Some(Section::Agreements))
-            .preview(visibility.includes_drafts()),
+            .preview(visibility.includes_drafts())
+            .with_linked_data(linked_data::agreement(&agreement, lang)),
         agreement,
         source,
     })

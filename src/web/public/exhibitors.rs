@@ -12,6 +12,7 @@ use crate::domain::Country;
 use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::linked_data::{self, ListEntry};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -35,13 +36,20 @@ pub async fn index(
     .await?;
     let pages = Pager::new(page, list.total, "/exhibitors", &[]);
     let lang = Locale::current().lang;
+    let entries = list.items.iter().map(|booth| ListEntry {
+        name: booth.organisation().display_name_in(lang),
+        path: format!("/exhibitors/{}", booth.slug),
+    });
+    let title = lang.t("exhibitors.title");
+    let linked_data = pages.linked_data(title, "/exhibitors", list.total, entries);
     Ok(ExhibitorsPage {
         meta: PageMeta::new(
-            lang.t("exhibitors.title"),
+            title,
             lang.t("exhibitors.description"),
             Some(Section::Exhibitors),
         )
-        .with_query(pages.query()),
+        .with_query(pages.query())
+        .with_linked_data(linked_data),
         booths: list.items,
         pages,
     })
@@ -82,7 +90,8 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
             format!("{name}{}{}", lang.colon(), lang.t("exhibitors.lead")),
             Some(Section::Exhibitors),
         )
-        .preview(visibility.includes_drafts()),
+        .preview(visibility.includes_drafts())
+        .with_linked_data(linked_data::exhibitor(&booth, lang)),
         booth,
         source,
     })

@@ -15,6 +15,7 @@ use crate::db::{self};
 use crate::error::Result;
 use crate::i18n::{Locale, iso_date};
 use crate::state::AppState;
+use crate::web::linked_data;
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -121,7 +122,8 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         None => forum.title.plain(lang).to_owned(),
     };
     Ok(HomePage {
-        meta: PageMeta::new(title, lang.t("home.description"), Some(Section::Home)),
+        meta: PageMeta::new(title, lang.t("home.description"), Some(Section::Home))
+            .with_linked_data(linked_data::forum(&forum, &speakers, lang)),
         forum,
         counts,
         speakers,

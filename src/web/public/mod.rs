@@ -16,6 +16,7 @@ use crate::domain::slug;
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
+use crate::web::linked_data::{self, JsonLd, ListEntry};
 
 /// Every public route, in every language: English at `/...`, the others under their prefix.
 pub fn router() -> Router<AppState> {
@@ -131,6 +132,25 @@ impl Pager {
     /// The page's own query string, for its canonical and `hreflang` links.
     fn query(&self) -> String {
         self.query.clone()
+    }
+
+    /// This page of the list at `path` (language-neutral), titled `title`, as a schema.org
+    /// `ItemList` of `entries`, numbered across the whole list of `total` entries.
+    fn linked_data(
+        &self,
+        title: &str,
+        path: &str,
+        total: i64,
+        entries: impl IntoIterator<Item = ListEntry>,
+    ) -> JsonLd {
+        linked_data::item_list(
+            title,
+            &format!("{path}{}", self.query),
+            total,
+            (self.current - 1) * crate::db::PAGE_SIZE + 1,
+            entries,
+            Locale::current().lang,
+        )
     }
 }
 

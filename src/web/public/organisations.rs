@@ -19,6 +19,7 @@ use crate::domain::{Country, OrganisationKind};
 use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::linked_data::{self, ListEntry};
 use crate::web::render::{PageMeta, Section};
 
 /// `?country=pk&kind=company`, as typed or chosen in the filter form (empty means any), and
@@ -125,13 +126,20 @@ pub async fn index(
         ],
     );
     let lang = Locale::current().lang;
+    let entries = list.items.iter().map(|organisation| ListEntry {
+        name: organisation.display_name_in(lang),
+        path: format!("/organisations/{}", organisation.slug),
+    });
+    let title = lang.t("organisations.title");
+    let linked_data = pages.linked_data(title, "/organisations", list.total, entries);
     Ok(OrganisationsPage {
         meta: PageMeta::new(
-            lang.t("organisations.title"),
+            title,
             lang.t("organisations.description"),
             Some(Section::Organisations),
         )
-        .with_query(pages.query()),
+        .with_query(pages.query())
+        .with_linked_data(linked_data),
         groups: group(list.items),
         total: list.total,
         countries: list.countries.into_iter().map(Country::from).collect(),
@@ -245,7 +253,13 @@ pub async fn page(
     );
     Ok(OrganisationPage {
         meta: PageMeta::new(name, description, Some(Section::Organisations))
-            .preview(visibility.includes_drafts()),
+            .preview(visibility.includes_drafts())
+            .with_linked_data(linked_data::organisation(
+                &organisation,
+                &people,
+                booth.is_some(),
+                lang,
+            )),
         organisation,
         people,
         agreements,

@@ -15,6 +15,7 @@ use crate::db::{self, Visibility};
 use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::web::linked_data::{self, ListEntry};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -38,13 +39,20 @@ pub async fn index(
     .await?;
     let pages = Pager::new(page, list.total, "/speakers", &[]);
     let lang = Locale::current().lang;
+    let entries = list.items.iter().map(|person| ListEntry {
+        name: person.name.plain(lang).to_owned(),
+        path: format!("/speakers/{}", person.slug),
+    });
+    let title = lang.t("speakers.title");
+    let linked_data = pages.linked_data(title, "/speakers", list.total, entries);
     Ok(SpeakersPage {
         meta: PageMeta::new(
-            lang.t("speakers.title"),
+            title,
             lang.t("speakers.description"),
             Some(Section::Speakers),
         )
-        .with_query(pages.query()),
+        .with_query(pages.query())
+        .with_linked_data(linked_data),
         speakers: list.items,
         pages,
     })
@@ -90,7 +98,8 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
         lang.t("speaker.description")
     );
     let meta = PageMeta::new(name, description, Some(Section::Speakers))
-        .preview(visibility.includes_drafts());
+        .preview(visibility.includes_drafts())
+        .with_linked_data(linked_data::person(&person, organisation.as_ref(), lang));
     Ok(SpeakerPage {
         meta,
         person,
