@@ -138,7 +138,9 @@ async fn csv_files_hold_every_published_row_in_every_language_and_no_draft() {
     assert_eq!(moin["name_en"], "Moin ul Haque");
     assert_eq!(moin["role_zh_translated"], "yes");
     assert!(
-        moin["role_ur"].chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+        moin["role_ur"]
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
         "Urdu intact: {}",
         moin["role_ur"]
     );
@@ -200,7 +202,10 @@ async fn csv_files_hold_every_published_row_in_every_language_and_no_draft() {
     let agreements = csv_rows(&app, "/agreements.csv").await;
     let listed = listed_slugs(&app, "/agreements", "/agreements").await;
     assert_eq!(
-        agreements.iter().map(|r| r["slug"].clone()).collect::<Vec<_>>(),
+        agreements
+            .iter()
+            .map(|r| r["slug"].clone())
+            .collect::<Vec<_>>(),
         listed
     );
     let center = agreements
@@ -224,7 +229,10 @@ async fn csv_files_hold_every_published_row_in_every_language_and_no_draft() {
     let exhibitors = csv_rows(&app, "/exhibitors.csv").await;
     let listed = listed_slugs(&app, "/exhibitors", "/exhibitors").await;
     assert_eq!(
-        exhibitors.iter().map(|r| r["slug"].clone()).collect::<Vec<_>>(),
+        exhibitors
+            .iter()
+            .map(|r| r["slug"].clone())
+            .collect::<Vec<_>>(),
         listed
     );
     assert!(exhibitors.iter().all(|r| r["slug"] != "pia"));
@@ -279,9 +287,17 @@ async fn list_pages_link_their_files_in_every_language() {
         "یہ فہرست CSV (اسپریڈشیٹ) میں ڈاؤن لوڈ کریں"
     );
     // The calendar, in the page's language.
-    for (path, href) in [("/", "/forum.ics"), ("/zh", "/zh/forum.ics"), ("/ur", "/ur/forum.ics")] {
+    for (path, href) in [
+        ("/", "/forum.ics"),
+        ("/zh", "/zh/forum.ics"),
+        ("/ur", "/ur/forum.ics"),
+    ] {
         let html = app.page(path, StatusCode::OK).await;
-        assert_eq!(html.attrs("a[type='text/calendar']", "href"), [href], "{path}");
+        assert_eq!(
+            html.attrs("a[type='text/calendar']", "href"),
+            [href],
+            "{path}"
+        );
     }
 }
 
@@ -342,17 +358,27 @@ async fn with_nothing_published_every_download_still_answers() {
     // The calendar leaves out the fair, whose start is unknown.
     let calendar = read_calendar(&app, "/forum.ics").await;
     assert_eq!(calendar.events.len(), 1);
-    assert!(calendar.events[0].summary.ends_with("Shared Journey to a Digital Era"));
+    assert!(
+        calendar.events[0]
+            .summary
+            .ends_with("Shared Journey to a Digital Era")
+    );
     assert!(calendar.events[0].description.is_none());
     // The sitemap lists the home page and the (empty) lists, and no entry file.
     let sitemap = read_sitemap(&app).await;
     assert_eq!(sitemap.files, [app.url("/sitemaps/pages.xml")]);
     assert_eq!(
         sitemap.paths(&app),
-        ["/", "/agreements", "/exhibitors", "/organisations", "/speakers"]
-            .iter()
-            .flat_map(|p| in_every_language(p))
-            .collect::<BTreeSet<String>>()
+        [
+            "/",
+            "/agreements",
+            "/exhibitors",
+            "/organisations",
+            "/speakers"
+        ]
+        .iter()
+        .flat_map(|p| in_every_language(p))
+        .collect::<BTreeSet<String>>()
     );
     assert_eq!(
         app.get("/sitemaps/entries-1.xml").await.status(),
@@ -398,7 +424,10 @@ async fn read_calendar(app: &TestApp, path: &str) -> Calendar {
     let raw = String::from_utf8(bytes.to_vec()).expect("UTF-8, no character split by a fold");
     assert!(raw.ends_with("\r\n"));
     for line in raw.trim_end_matches("\r\n").split("\r\n") {
-        assert!(!line.contains('\n') && !line.contains('\r'), "bare line break in {line:?}");
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "bare line break in {line:?}"
+        );
         assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
     }
     let unfolded = icalendar::parser::unfold(&raw);
@@ -439,7 +468,11 @@ async fn the_calendar_has_the_forum_and_its_fair_as_all_day_events_in_beijing() 
     assert_eq!(calendar.events.len(), 2);
     let (forum, fair) = (&calendar.events[0], &calendar.events[1]);
     assert!(forum.start.contains("2023-09-05"), "{}", forum.start);
-    assert!(forum.end.contains("2023-09-06"), "exclusive end: {}", forum.end);
+    assert!(
+        forum.end.contains("2023-09-06"),
+        "exclusive end: {}",
+        forum.end
+    );
     assert!(forum.start.contains("Date") && !forum.start.contains("Time"));
     assert_eq!(
         forum.summary,
@@ -475,7 +508,10 @@ async fn the_calendar_has_the_forum_and_its_fair_as_all_day_events_in_beijing() 
         "DTEND;VALUE=DATE:20230906",
         "END:VCALENDAR",
     ] {
-        assert!(lines.iter().any(|l| l == expected), "{expected} in {lines:#?}");
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected} in {lines:#?}"
+        );
     }
     // DTSTAMP is when the forum's entry last changed, not the clock: the file is stable.
     let updated: OffsetDateTime = sqlx::query_scalar("SELECT updated_at FROM forum")
@@ -492,7 +528,11 @@ async fn the_calendar_has_the_forum_and_its_fair_as_all_day_events_in_beijing() 
         updated.minute(),
         updated.second()
     );
-    assert_eq!(lines.iter().filter(|l| **l == stamp).count(), 2, "{lines:#?}");
+    assert_eq!(
+        lines.iter().filter(|l| **l == stamp).count(),
+        2,
+        "{lines:#?}"
+    );
     assert_eq!(read_calendar(&app, "/forum.ics").await.raw, calendar.raw);
 
     // In Chinese and Urdu: the same events (same UIDs), in those languages, marked as such.
@@ -508,13 +548,18 @@ async fn the_calendar_has_the_forum_and_its_fair_as_all_day_events_in_beijing() 
     );
     let ur = read_calendar(&app, "/ur/forum.ics").await;
     assert_eq!(ur.events[0].uid, forum.uid);
-    assert!(ur.events[0].location.contains("بیجنگ"), "{}", ur.events[0].location);
+    assert!(
+        ur.events[0].location.contains("بیجنگ"),
+        "{}",
+        ur.events[0].location
+    );
 }
 
 #[tokio::test]
 async fn calendar_texts_are_escaped_and_folded() {
     let app = TestApp::spawn().await;
-    let summary = "Commas, semicolons; a backslash \\ and\nanother line — اردو متن اور 中文文本 ".repeat(3);
+    let summary =
+        "Commas, semicolons; a backslash \\ and\nanother line — اردو متن اور 中文文本 ".repeat(3);
     sqlx::query("UPDATE forum SET summary = jsonb_build_object('en', $1::text)")
         .bind(summary.trim_end())
         .execute(&app.db)
@@ -540,7 +585,11 @@ async fn calendar_texts_are_escaped_and_folded() {
         .skip(1)
         .take_while(|l| l.starts_with(' '))
         .count();
-    assert!(folded >= 3, "a long DESCRIPTION is folded: {}", calendar.raw);
+    assert!(
+        folded >= 3,
+        "a long DESCRIPTION is folded: {}",
+        calendar.raw
+    );
 }
 
 // --- The Atom feed --------------------------------------------------------------------------
@@ -565,7 +614,12 @@ fn only<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> roxmltree::Node<'a, 'a
         .children()
         .filter(|c| c.has_tag_name((ATOM, name)))
         .collect();
-    assert_eq!(found.len(), 1, "one atom:{name} in {}", node.tag_name().name());
+    assert_eq!(
+        found.len(),
+        1,
+        "one atom:{name} in {}",
+        node.tag_name().name()
+    );
     found[0]
 }
 
@@ -575,10 +629,14 @@ fn only<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> roxmltree::Node<'a, 'a
 async fn read_feed(app: &TestApp, path: &str) -> Feed {
     let response = app.get(path).await;
     assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-    assert_eq!(content_type(&response), "application/atom+xml; charset=utf-8");
+    assert_eq!(
+        content_type(&response),
+        "application/atom+xml; charset=utf-8"
+    );
     assert!(response.headers().get(SET_COOKIE).is_none());
     let raw = response.text().await.unwrap();
-    let parsed = atom_syndication::Feed::read_from(raw.as_bytes()).expect("atom_syndication reads it");
+    let parsed =
+        atom_syndication::Feed::read_from(raw.as_bytes()).expect("atom_syndication reads it");
     assert!(!parsed.title().value.is_empty());
 
     let document = roxmltree::Document::parse(&raw).expect("well-formed XML");
@@ -587,7 +645,12 @@ async fn read_feed(app: &TestApp, path: &str) -> Feed {
     assert!(!only(feed, "id").text().unwrap_or_default().is_empty());
     assert!(!only(feed, "title").text().unwrap_or_default().is_empty());
     OffsetDateTime::parse(only(feed, "updated").text().unwrap(), &Rfc3339).unwrap();
-    assert!(!only(only(feed, "author"), "name").text().unwrap_or_default().is_empty());
+    assert!(
+        !only(only(feed, "author"), "name")
+            .text()
+            .unwrap_or_default()
+            .is_empty()
+    );
     let self_links: Vec<_> = feed
         .children()
         .filter(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self"))
@@ -600,7 +663,9 @@ async fn read_feed(app: &TestApp, path: &str) -> Feed {
         .map(|entry| {
             let links: Vec<_> = entry
                 .children()
-                .filter(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("alternate"))
+                .filter(|c| {
+                    c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("alternate")
+                })
                 .collect();
             assert_eq!(links.len(), 1);
             FeedEntry {
@@ -680,8 +745,14 @@ async fn the_feed_lists_published_changes_newest_first_and_never_a_draft() {
     let top = &feed.entries[0];
     assert_eq!(top.title, "Updated: Moin ul Haque");
     assert_eq!(top.link, app.url("/speakers/moin-ul-haque"));
-    assert_eq!(top.summary, "Speaker: Biography (English, Chinese) changed.");
-    assert_eq!(app.get("/speakers/moin-ul-haque").await.status(), StatusCode::OK);
+    assert_eq!(
+        top.summary,
+        "Speaker: Biography (English, Chinese) changed."
+    );
+    assert_eq!(
+        app.get("/speakers/moin-ul-haque").await.status(),
+        StatusCode::OK
+    );
     // Never who made it.
     assert!(!feed.raw.contains("editor-secret"), "{}", feed.raw);
 
@@ -735,7 +806,9 @@ async fn the_feed_lists_published_changes_newest_first_and_never_a_draft() {
     assert_eq!(feed.entries[0].link, app.url("/speakers/xiaodong-zhang"));
     assert!(!feed.raw.contains("Draft Co") && !feed.raw.contains("draft-co"));
     assert!(
-        feed.entries.iter().all(|e| !e.link.contains("/agreements/")),
+        feed.entries
+            .iter()
+            .all(|e| !e.link.contains("/agreements/")),
         "{:?}",
         feed.entries
     );
@@ -749,7 +822,9 @@ async fn the_feed_lists_published_changes_newest_first_and_never_a_draft() {
     .await;
     let feed = read_feed(&app, "/feed.atom").await;
     assert!(
-        feed.entries.iter().all(|e| !e.link.ends_with("/moin-ul-haque")),
+        feed.entries
+            .iter()
+            .all(|e| !e.link.ends_with("/moin-ul-haque")),
         "{:?}",
         feed.entries
     );
@@ -767,7 +842,11 @@ async fn the_feed_lists_published_changes_newest_first_and_never_a_draft() {
         feed.entries.iter().map(|e| &e.id).collect::<Vec<_>>()
     );
     assert_eq!(zh.entries[0].link, app.url("/zh/speakers/xiaodong-zhang"));
-    assert!(zh.entries[0].title.starts_with("新增："), "{}", zh.entries[0].title);
+    assert!(
+        zh.entries[0].title.starts_with("新增："),
+        "{}",
+        zh.entries[0].title
+    );
     let ur = read_feed(&app, "/ur/feed.atom").await;
     assert!(ur.raw.contains("xml:lang=\"ur\""));
 }
@@ -834,7 +913,11 @@ async fn read_sitemap(app: &TestApp) -> Sitemap {
     assert_eq!(content_type(&response), "application/xml; charset=utf-8");
     let index = response.text().await.unwrap();
     let document = roxmltree::Document::parse(&index).expect("well-formed XML");
-    assert!(document.root_element().has_tag_name((SITEMAPS, "sitemapindex")));
+    assert!(
+        document
+            .root_element()
+            .has_tag_name((SITEMAPS, "sitemapindex"))
+    );
     let files: Vec<String> = document
         .descendants()
         .filter(|n| n.has_tag_name((SITEMAPS, "loc")))
@@ -843,7 +926,9 @@ async fn read_sitemap(app: &TestApp) -> Sitemap {
     let mut locs = Vec::new();
     let mut dated = 0;
     for file in &files {
-        let path = file.strip_prefix(&app.url("")).expect("a file on this site");
+        let path = file
+            .strip_prefix(&app.url(""))
+            .expect("a file on this site");
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
         let xml = response.text().await.unwrap();
@@ -872,7 +957,12 @@ async fn read_sitemap(app: &TestApp) -> Sitemap {
             let alternates: Vec<(&str, &str)> = url
                 .children()
                 .filter(|n| n.has_tag_name((XHTML, "link")))
-                .map(|n| (n.attribute("hreflang").unwrap(), n.attribute("href").unwrap()))
+                .map(|n| {
+                    (
+                        n.attribute("hreflang").unwrap(),
+                        n.attribute("href").unwrap(),
+                    )
+                })
                 .collect();
             assert_eq!(
                 alternates.iter().map(|a| a.0).collect::<Vec<_>>(),
@@ -899,7 +989,11 @@ async fn the_sitemap_lists_every_public_page_and_nothing_else() {
     let sitemap = read_sitemap(&app).await;
     let listed = sitemap.paths(&app);
     assert_eq!(listed.len(), sitemap.locs.len(), "each address once");
-    assert_eq!(sitemap.dated, sitemap.locs.len(), "every page has a lastmod");
+    assert_eq!(
+        sitemap.dated,
+        sitemap.locs.len(),
+        "every page has a lastmod"
+    );
 
     // What a visitor reaches by following links from the home page, in any language
     // (list pages' filters and further pages have a query and are left out of the sitemap).
@@ -912,7 +1006,11 @@ async fn the_sitemap_lists_every_public_page_and_nothing_else() {
     assert_eq!(listed, reached);
     assert!(listed.contains("/ur/speakers/moin-ul-haque"));
     assert!(!listed.iter().any(|p| p.ends_with("/ghulam-qadir")));
-    assert!(!listed.iter().any(|p| p.ends_with("/china-pakistan-sti-center")));
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p.ends_with("/china-pakistan-sti-center"))
+    );
     // The downloads answer too (the crawl followed their links).
     for download in ["/speakers.csv", "/forum.ics", "/zh/feed.atom"] {
         let found = fetched.iter().find(|f| f.path == download);
@@ -979,7 +1077,12 @@ async fn with_a_public_url_the_sitemap_and_feed_are_absolute_and_cached() {
             "https://forum.example.org/sitemaps/entries-1.xml"
         ]
     );
-    let entries = get("/sitemaps/entries-1.xml").await.unwrap().text().await.unwrap();
+    let entries = get("/sitemaps/entries-1.xml")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(entries.contains("<loc>https://forum.example.org/zh/speakers/moin-ul-haque</loc>"));
     assert!(entries.contains(
         "<xhtml:link rel=\"alternate\" hreflang=\"ur\" href=\"https://forum.example.org/ur/exhibitors/nlc\"/>"
@@ -1000,7 +1103,12 @@ async fn with_a_public_url_the_sitemap_and_feed_are_absolute_and_cached() {
 #[tokio::test]
 async fn downloads_are_cached_like_pages_and_follow_changes() {
     let app = TestApp::spawn().await;
-    for path in ["/speakers.csv", "/forum.ics", "/zh/forum.ics", "/quotes.csv"] {
+    for path in [
+        "/speakers.csv",
+        "/forum.ics",
+        "/zh/forum.ics",
+        "/quotes.csv",
+    ] {
         let first = until_cached(|| app.client.get(app.url(path)).send()).await;
         assert_eq!(first.status(), StatusCode::OK, "{path}");
         assert_eq!(first.headers()[CACHE_CONTROL], "public, no-cache", "{path}");
@@ -1031,7 +1139,11 @@ async fn downloads_are_cached_like_pages_and_follow_changes() {
         "/sitemaps/other.xml",
         "/sitemaps/entries-99999999999999999999.xml",
     ] {
-        assert_eq!(app.get(missing).await.status(), StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(
+            app.get(missing).await.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
     }
     let page = Page::parse(&app.get("/speakers").await.text().await.unwrap());
     assert_eq!(page.count("a[href='/speakers.csv']"), 1);
