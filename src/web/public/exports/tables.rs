@@ -339,47 +339,49 @@ pub fn initiative_columns() -> Vec<Column<InitiativeRow>> {
     columns
 }
 
-/// `/speakers.csv`.
-pub async fn speakers(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::speakers(&state.db).await?;
-    let body = write(&speaker_columns(), &rows, &links(&state))?;
-    Ok(download("speakers", body))
+/// The handler of `/{name}.csv`: the rows `$read` returns, in the columns `$columns` declares.
+macro_rules! csv_file {
+    ($handler:ident, $name:literal, $read:path, $columns:path) => {
+        #[doc = concat!("`/", $name, ".csv`.")]
+        pub async fn $handler(State(state): State<AppState>) -> Result<Response> {
+            let rows = $read(&state.db).await?;
+            let body = write(&$columns(), &rows, &links(&state))?;
+            Ok(download($name, body))
+        }
+    };
 }
 
-/// `/quotes.csv`.
-pub async fn quotes(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::quotes(&state.db).await?;
-    let body = write(&quote_columns(), &rows, &links(&state))?;
-    Ok(download("quotes", body))
-}
-
-/// `/organisations.csv`.
-pub async fn organisations(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::organisations(&state.db).await?;
-    let body = write(&organisation_columns(), &rows, &links(&state))?;
-    Ok(download("organisations", body))
-}
-
-/// `/agreements.csv`.
-pub async fn agreements(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::agreements(&state.db).await?;
-    let body = write(&agreement_columns(), &rows, &links(&state))?;
-    Ok(download("agreements", body))
-}
-
-/// `/exhibitors.csv`.
-pub async fn exhibitors(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::exhibitors(&state.db).await?;
-    let body = write(&exhibitor_columns(), &rows, &links(&state))?;
-    Ok(download("exhibitors", body))
-}
-
-/// `/initiatives.csv`.
-pub async fn initiatives(State(state): State<AppState>) -> Result<Response> {
-    let rows = crate::db::exports::initiatives(&state.db).await?;
-    let body = write(&initiative_columns(), &rows, &links(&state))?;
-    Ok(download("initiatives", body))
-}
+csv_file!(
+    speakers,
+    "speakers",
+    crate::db::exports::speakers,
+    speaker_columns
+);
+csv_file!(quotes, "quotes", crate::db::exports::quotes, quote_columns);
+csv_file!(
+    organisations,
+    "organisations",
+    crate::db::exports::organisations,
+    organisation_columns
+);
+csv_file!(
+    agreements,
+    "agreements",
+    crate::db::exports::agreements,
+    agreement_columns
+);
+csv_file!(
+    exhibitors,
+    "exhibitors",
+    crate::db::exports::exhibitors,
+    exhibitor_columns
+);
+csv_file!(
+    initiatives,
+    "initiatives",
+    crate::db::exports::initiatives,
+    initiative_columns
+);
 
 #[cfg(test)]
 mod tests {
