@@ -46,7 +46,14 @@ use crate::state::AppState;
 use crate::web::encoding::{self, Encoding};
 
 /// Content types whose `200` answers are cached (compared without their parameters).
-pub const CACHEABLE_TYPES: [&str; 2] = ["text/html", "text/plain"];
+pub const CACHEABLE_TYPES: [&str; 6] = [
+    "text/html",
+    "text/plain",
+    "text/csv",
+    "text/calendar",
+    "application/atom+xml",
+    "application/xml",
+];
 
 /// Paths (without their language prefix) never cached, whatever they answer.
 const NEVER_CACHED: [&str; 5] = ["/admin", "/static", "/healthz", "/readyz", "/lang"];

@@ -20,6 +20,7 @@ mod crawl;
 mod db_faults;
 mod demo_data;
 mod errors;
+mod exports;
 mod fonts;
 mod gates;
 mod hardening;

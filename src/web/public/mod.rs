@@ -2,11 +2,13 @@
 
 pub(crate) mod agreements;
 pub(crate) mod exhibitors;
+mod exports;
 mod home;
 pub(crate) mod organisations;
 pub(crate) mod speakers;
 
 use axum::Router;
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::get;
 use serde::Deserialize;
@@ -26,7 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/ur", get(home::show))
         .route("/zh/", get(|| async { Redirect::permanent("/zh") }))
         .route("/ur/", get(|| async { Redirect::permanent("/ur") }))
-        .route("/robots.txt", get(robots));
+        .route("/robots.txt", get(robots))
+        .merge(exports::router());
     for lang in Lang::ALL {
         let prefix = lang.prefix();
         router = router
@@ -175,7 +178,10 @@ where
     }
 }
 
-/// What crawlers may read: everything but the admin.
-async fn robots() -> &'static str {
-    "User-agent: *\nDisallow: /admin\n"
+/// What crawlers may read: everything but the admin; and where the sitemap is, when the
+/// public URL is known.
+async fn robots(State(state): State<AppState>) -> String {
+    let mut robots = String::from("User-agent: *\nDisallow: /admin\n");
+    robots.extend(exports::robots_line(&state.web));
+    robots
 }
