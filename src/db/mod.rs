@@ -27,6 +27,7 @@ pub mod maintenance;
 pub mod organisations;
 pub mod people;
 pub mod quotes;
+pub mod search;
 pub mod settings;
 pub mod setup_tokens;
 pub mod sources;

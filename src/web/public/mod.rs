@@ -4,6 +4,7 @@ pub(crate) mod agreements;
 pub(crate) mod exhibitors;
 mod home;
 pub(crate) mod organisations;
+pub(crate) mod search;
 pub(crate) mod speakers;
 
 use axum::Router;
@@ -48,7 +49,8 @@ pub fn router() -> Router<AppState> {
             .route(
                 &format!("{prefix}/exhibitors/{{slug}}"),
                 get(exhibitors::show),
-            );
+            )
+            .route(&format!("{prefix}/search"), get(search::show));
     }
     router
 }
