@@ -70,11 +70,7 @@ pub enum View {
     /// The best `per_kind` of each kind.
     Overview { per_kind: i64 },
     /// `limit` results of `kind` from `offset` on (the other kinds are only counted).
-    Kind {
-        kind: Kind,
-        limit: i64,
-        offset: i64,
-    },
+    Kind { kind: Kind, limit: i64, offset: i64 },
 }
 
 /// Matches of one kind: how many (at most [`CANDIDATES`] + 1, meaning "more than

@@ -50,7 +50,7 @@ pub struct SearchPage {
 pub struct Outcome {
     /// "12 results for …" or "Nothing found for …".
     summary: String,
-    /// The kinds, each with its count and link; the one shown alone is current.
+    /// The kinds found, each with its count and link; the one shown alone is current.
     kinds: Vec<KindLink>,
     /// The link back to every kind, when one kind is shown alone.
     all_href: Option<String>,
@@ -189,8 +189,15 @@ fn arrange(
             lang.number(counted)
         };
         let heading = lang.t(kind_key(kind));
+        if total == 0 && shown_alone != Some(kind) {
+            continue;
+        }
         kinds.push(KindLink {
-            label: format!("{heading}{}{count}{}", lang.open_paren(), lang.close_paren()),
+            label: format!(
+                "{heading}{}{count}{}",
+                lang.open_paren(),
+                lang.close_paren()
+            ),
             href: kind_href(Some(kind)),
             current: shown_alone == Some(kind),
         });
@@ -233,7 +240,10 @@ fn arrange(
             more,
         });
     }
-    let total: i64 = Kind::ALL.iter().map(|k| results.total(*k).min(CANDIDATES)).sum();
+    let total: i64 = Kind::ALL
+        .iter()
+        .map(|k| results.total(*k).min(CANDIDATES))
+        .sum();
     let capped = Kind::ALL.iter().any(|k| results.total(*k) > CANDIDATES);
     let summary = if total == 0 {
         lang.tf1("search.nothing", "query", query)
@@ -341,9 +351,13 @@ impl Params {
 /// A form-encoded name or value (`+` a space, `%XX` a byte), if its bytes are UTF-8; else
 /// `Err` with the invalid bytes as U+FFFD.
 fn decode(encoded: &str) -> std::result::Result<String, String> {
-    let bytes: Vec<u8> = encoded.bytes().map(|b| if b == b'+' { b' ' } else { b }).collect();
+    let bytes: Vec<u8> = encoded
+        .bytes()
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
     let decoded: Vec<u8> = percent_encoding::percent_decode(&bytes).collect();
-    String::from_utf8(decoded).map_err(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    String::from_utf8(decoded)
+        .map_err(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// A query as searched for and kept in the box.
@@ -362,7 +376,11 @@ fn clean(raw: &str) -> Cleaned {
         .map(|c| {
             let noncharacter =
                 ('\u{FDD0}'..='\u{FDEF}').contains(&c) || (c as u32 & 0xFFFE) == 0xFFFE;
-            if c.is_control() || noncharacter { ' ' } else { c }
+            if c.is_control() || noncharacter {
+                ' '
+            } else {
+                c
+            }
         })
         .collect();
     let trimmed = spaced.trim();

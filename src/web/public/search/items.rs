@@ -64,7 +64,13 @@ impl Excerpt {
     /// public pages mark it), without saying so.
     fn name(text: &str, fallback: bool, page: Lang, highlighter: &Highlighter) -> Self {
         let english = fallback || in_latin_letters(text, page);
-        let mut excerpt = Self::new(text, if english { Lang::En } else { page }, page, highlighter, None);
+        let mut excerpt = Self::new(
+            text,
+            if english { Lang::En } else { page },
+            page,
+            highlighter,
+            None,
+        );
         if !fallback {
             excerpt.in_language = None;
         }
@@ -112,7 +118,11 @@ impl<'a> Field<'a> {
     fn shown(self, lang: Lang) -> Option<(&'a str, Lang)> {
         match self {
             Self::Localized(text) => {
-                let language = if text.is_fallback(lang) { Lang::En } else { lang };
+                let language = if text.is_fallback(lang) {
+                    Lang::En
+                } else {
+                    lang
+                };
                 Some((text.plain(lang), language)).filter(|(t, _)| !t.trim().is_empty())
             }
             Self::Plain(text) => Some((text, lang)).filter(|(t, _)| !t.trim().is_empty()),
@@ -163,8 +173,9 @@ fn detail(
     lang: Lang,
     highlighter: &Highlighter,
 ) -> Option<Excerpt> {
-    pick(fields, name, lang, highlighter)
-        .map(|(text, text_lang)| Excerpt::new(text, text_lang, lang, highlighter, Some(EXCERPT_CHARS)))
+    pick(fields, name, lang, highlighter).map(|(text, text_lang)| {
+        Excerpt::new(text, text_lang, lang, highlighter, Some(EXCERPT_CHARS))
+    })
 }
 
 /// A name shown in the page's language, and a detail: the name's other versions are searched
@@ -219,11 +230,15 @@ pub fn organisation(hit: &OrganisationHit, lang: Lang, highlighter: &Highlighter
 
 /// An agreement found: its page.
 pub fn agreement(hit: &AgreementHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let fields: Vec<Field> = [Some(&hit.kind), hit.description.as_ref(), hit.establishes.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(Field::Localized)
-        .collect();
+    let fields: Vec<Field> = [
+        Some(&hit.kind),
+        hit.description.as_ref(),
+        hit.establishes.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(Field::Localized)
+    .collect();
     named(
         format!("{}{}", lang.href("/agreements/"), hit.slug),
         &hit.title,
@@ -318,7 +333,11 @@ mod tests {
     fn a_match_in_another_language_is_shown_in_that_language() {
         let hit = AgreementHit {
             slug: "a".into(),
-            title: translated("Strategic Cooperation Agreement", "战略合作协议", "اسٹریٹجک تعاون کا معاہدہ"),
+            title: translated(
+                "Strategic Cooperation Agreement",
+                "战略合作协议",
+                "اسٹریٹجک تعاون کا معاہدہ",
+            ),
             kind: translated("MOU", "谅解备忘录", "مفاہمت کی یادداشت"),
             description: None,
             establishes: None,
@@ -334,7 +353,11 @@ mod tests {
     #[test]
     fn a_translated_quote_is_not_the_speakers_wording() {
         let hit = QuoteHit {
-            body: translated("We signed MOUs.", "我们签署了谅解备忘录。", "ہم نے مفاہمت کی یادداشتوں پر دستخط کیے۔"),
+            body: translated(
+                "We signed MOUs.",
+                "我们签署了谅解备忘录。",
+                "ہم نے مفاہمت کی یادداشتوں پر دستخط کیے۔",
+            ),
             kind: "direct".into(),
             person: PersonRef {
                 slug: "x".into(),
@@ -342,7 +365,18 @@ mod tests {
             },
         };
         let item = quote(&hit, Lang::Zh, &Highlighter::new(&["签署".into()], &[]));
-        assert_eq!(item.note.as_deref(), Some(Lang::Zh.tf1("quote.direct_translated", "language", Lang::En.name_in(Lang::Zh)).as_str()));
+        assert_eq!(
+            item.note.as_deref(),
+            Some(
+                Lang::Zh
+                    .tf1(
+                        "quote.direct_translated",
+                        "language",
+                        Lang::En.name_in(Lang::Zh)
+                    )
+                    .as_str()
+            )
+        );
         let item = quote(&hit, Lang::Zh, &Highlighter::new(&["signed".into()], &[]));
         assert_eq!(item.note.as_deref(), Some(Lang::Zh.t("speaker.direct")));
         assert_eq!(item.detail.expect("the quote").lang, Some(Lang::En));
