@@ -265,7 +265,7 @@ async fn odd_queries_get_a_helpful_page_that_keeps_them_in_the_box() {
             let page = Page::parse(&response.text().await.unwrap());
             assert_eq!(
                 page.attrs("#search-q", "value"),
-                [box_value.clone()],
+                std::slice::from_ref(box_value),
                 "{path}"
             );
             assert_eq!(

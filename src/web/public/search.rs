@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use self::highlight::Highlighter;
 use self::items::ResultItem;
 use super::Pager;
+use crate::db::search::normalize::is_cjk;
 use crate::db::search::{self, CANDIDATES, Kind, SearchResults, View};
 use crate::db::{PAGE_SIZE, PageNumber};
 use crate::error::Result;
@@ -29,6 +30,13 @@ use crate::web::render::PageMeta;
 
 /// The longest query searched for, in characters; a longer one is shortened.
 pub const MAX_QUERY_CHARS: usize = 200;
+
+/// Stands for the query in a sentence about it (a private-use character, which
+/// [`clean`] never lets through from a query).
+const QUERY_MARK: &str = "\u{E000}";
+/// The isolates `Lang::tf` puts around a value on a right-to-left page.
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
 
 /// How many results of each kind the first results page shows.
 const PER_KIND: i64 = 5;
@@ -40,16 +48,63 @@ pub struct SearchPage {
     meta: PageMeta,
     /// What the box holds: the query as searched.
     query: String,
+    /// The query's language, when its script is another language's than the page's (its
+    /// `lang` in the box and the summary, so it is read and drawn as that language).
+    query_lang: Option<Lang>,
     /// Something about the query the visitor should know (shortened, or unreadable).
     notice: Option<String>,
     /// The results, when there was something to search for.
     outcome: Option<Outcome>,
 }
 
+impl SearchPage {
+    /// The web font sheets of the other languages whose text the page shows (the query, or a
+    /// result in another language's version): a device without a Chinese or Urdu font of its
+    /// own then draws those letters too. The page's own language's sheet comes with the layout.
+    fn font_stylesheets(&self) -> Vec<&'static str> {
+        let page = self.meta.lang;
+        let shown = |lang: Lang| {
+            self.query.chars().any(|c| match lang {
+                Lang::Zh => is_cjk(c),
+                Lang::Ur => is_arabic_script(c),
+                Lang::En => false,
+            }) || self
+                .outcome
+                .as_ref()
+                .is_some_and(|outcome| outcome.shows(lang))
+        };
+        [Lang::Zh, Lang::Ur]
+            .into_iter()
+            .filter(|lang| *lang != page && shown(*lang))
+            .filter_map(Lang::font_stylesheet)
+            .collect()
+    }
+}
+
+/// Whether `c` is a letter of the Arabic script (Urdu's).
+fn is_arabic_script(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// The language a query is written in, as far as its script tells, when that is not the
+/// page's: Chinese characters, the Arabic script (Urdu), else Latin letters (English).
+fn language_of(query: &str, page: Lang) -> Option<Lang> {
+    let lang = if query.chars().any(is_cjk) {
+        Lang::Zh
+    } else if query.chars().any(is_arabic_script) {
+        Lang::Ur
+    } else if query.chars().any(|c| c.is_ascii_alphabetic()) {
+        Lang::En
+    } else {
+        return None;
+    };
+    (lang != page).then_some(lang)
+}
+
 /// What a search found.
 pub struct Outcome {
-    /// "12 results for …" or "Nothing found for …".
-    summary: String,
+    /// "12 results for …" or "Nothing found for …": the text before the query and after it.
+    summary: (String, String),
     /// The kinds found, each with its count and link; the one shown alone is current.
     kinds: Vec<KindLink>,
     /// The link back to every kind, when one kind is shown alone.
@@ -60,6 +115,17 @@ pub struct Outcome {
     pages: Option<Pager>,
     /// Whether the query had no word to search for (only punctuation, say).
     no_words: bool,
+}
+
+impl Outcome {
+    /// Whether a result shows a text in `lang` (on a page in another language).
+    fn shows(&self, lang: Lang) -> bool {
+        self.groups
+            .iter()
+            .flat_map(|group| &group.items)
+            .flat_map(|item| std::iter::once(&item.title).chain(&item.detail))
+            .any(|excerpt| excerpt.lang == Some(lang))
+    }
 }
 
 /// A kind in the results' navigation.
@@ -90,6 +156,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             let query = clean(&readable.q.unwrap_or_default()).text;
             let page = SearchPage {
                 meta: meta(lang, &query),
+                query_lang: language_of(&query, lang),
                 query,
                 notice: Some(lang.t("search.undecodable").to_owned()),
                 outcome: None,
@@ -112,6 +179,7 @@ pub async fn show(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     };
     Ok(SearchPage {
         meta: meta(lang, &text),
+        query_lang: language_of(&text, lang),
         query: text,
         notice,
         outcome,
@@ -245,12 +313,21 @@ fn arrange(
         .map(|k| results.total(*k).min(CANDIDATES))
         .sum();
     let capped = Kind::ALL.iter().any(|k| results.total(*k) > CANDIDATES);
-    let summary = if total == 0 {
-        lang.tf1("search.nothing", "query", query)
+    // The query goes between the two parts (in the template, isolated and marked with its
+    // language), so the sentence is filled with a stand-in and cut there.
+    let sentence = if total == 0 {
+        lang.tf1("search.nothing", "query", QUERY_MARK)
     } else if capped {
-        lang.tf_plural("search.found_more", total, &[("query", query)])
+        lang.tf_plural("search.found_more", total, &[("query", QUERY_MARK)])
     } else {
-        lang.tf_plural("search.found", total, &[("query", query)])
+        lang.tf_plural("search.found", total, &[("query", QUERY_MARK)])
+    };
+    let summary = match sentence.split_once(QUERY_MARK) {
+        Some((before, after)) => (
+            before.trim_end_matches(FSI).to_owned(),
+            after.trim_start_matches(PDI).to_owned(),
+        ),
+        None => (sentence.clone(), String::new()),
     };
     let pages = shown_alone.map(|kind| {
         Pager::new(
@@ -368,8 +445,9 @@ struct Cleaned {
     shortened: bool,
 }
 
-/// The query without control characters (NUL, line breaks: a space each) or characters HTML
-/// forbids (noncharacters), trimmed, and shortened to [`MAX_QUERY_CHARS`].
+/// The query without control characters (NUL, line breaks: a space each), characters HTML
+/// forbids (noncharacters) or private-use ones (they mean nothing to search for), trimmed,
+/// and shortened to [`MAX_QUERY_CHARS`].
 fn clean(raw: &str) -> Cleaned {
     let spaced: String = raw
         .chars()
