@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::{Page, TestApp, empty_database};
+use crate::query_plans::nodes;
 use forum_portal::db::search::{CANDIDATES, SEARCH_SQL};
 
 /// The results page for `query` (form-encoded) at `prefix` (`""`, `/zh`, `/ur`).
@@ -442,14 +443,6 @@ async fn the_rust_normalisation_agrees_with_the_database() {
             database,
             "{text:?}"
         );
-    }
-}
-
-/// Every scan node of a plan.
-fn nodes<'a>(plan: &'a Value, into: &mut Vec<&'a Value>) {
-    into.push(plan);
-    for child in plan["Plans"].as_array().into_iter().flatten() {
-        nodes(child, into);
     }
 }
 

@@ -366,25 +366,39 @@ fn items_of(
     lang: Lang,
     highlighter: &Highlighter,
 ) -> Vec<ResultItem> {
+    /// Each hit of one kind as an item.
+    fn each<T>(
+        hits: &[T],
+        item: fn(&T, Lang, &Highlighter) -> ResultItem,
+        lang: Lang,
+        highlighter: &Highlighter,
+    ) -> Vec<ResultItem> {
+        hits.iter()
+            .map(|hit| item(hit, lang, highlighter))
+            .collect()
+    }
     match kind {
-        Kind::People => (results.people.items.iter())
-            .map(|hit| items::person(hit, lang, highlighter))
-            .collect(),
-        Kind::Organisations => (results.organisations.items.iter())
-            .map(|hit| items::organisation(hit, lang, highlighter))
-            .collect(),
-        Kind::Agreements => (results.agreements.items.iter())
-            .map(|hit| items::agreement(hit, lang, highlighter))
-            .collect(),
-        Kind::Booths => (results.booths.items.iter())
-            .map(|hit| items::booth(hit, lang, highlighter))
-            .collect(),
-        Kind::Initiatives => (results.initiatives.items.iter())
-            .map(|hit| items::initiative(hit, lang, highlighter))
-            .collect(),
-        Kind::Quotes => (results.quotes.items.iter())
-            .map(|hit| items::quote(hit, lang, highlighter))
-            .collect(),
+        Kind::People => each(&results.people.items, items::person, lang, highlighter),
+        Kind::Organisations => each(
+            &results.organisations.items,
+            items::organisation,
+            lang,
+            highlighter,
+        ),
+        Kind::Agreements => each(
+            &results.agreements.items,
+            items::agreement,
+            lang,
+            highlighter,
+        ),
+        Kind::Booths => each(&results.booths.items, items::booth, lang, highlighter),
+        Kind::Initiatives => each(
+            &results.initiatives.items,
+            items::initiative,
+            lang,
+            highlighter,
+        ),
+        Kind::Quotes => each(&results.quotes.items, items::quote, lang, highlighter),
     }
 }
 

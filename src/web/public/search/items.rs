@@ -143,6 +143,11 @@ impl<'a> Field<'a> {
     }
 }
 
+/// The texts an entry has, in order.
+fn localized<'a, const N: usize>(texts: [Option<&'a LocalizedText>; N]) -> Vec<Field<'a>> {
+    texts.into_iter().flatten().map(Field::Localized).collect()
+}
+
 /// The version to show of `fields` and its language: the page language's that matches, else
 /// another language's that matches (`name` counts among those: a name found in its Chinese
 /// version), else the first field's page-language version.
@@ -200,11 +205,7 @@ fn named(
 
 /// A person found: their page.
 pub fn person(hit: &PersonHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let fields: Vec<Field> = [hit.role.as_ref(), hit.bio.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(Field::Localized)
-        .collect();
+    let fields = localized([hit.role.as_ref(), hit.bio.as_ref()]);
     named(
         format!("{}{}", lang.href("/speakers/"), hit.slug),
         &hit.name,
@@ -217,7 +218,7 @@ pub fn person(hit: &PersonHit, lang: Lang, highlighter: &Highlighter) -> ResultI
 
 /// An organisation found: its page.
 pub fn organisation(hit: &OrganisationHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let fields: Vec<Field> = hit.description.iter().map(Field::Localized).collect();
+    let fields = localized([hit.description.as_ref()]);
     named(
         format!("{}{}", lang.href("/organisations/"), hit.slug),
         &hit.name,
@@ -230,15 +231,11 @@ pub fn organisation(hit: &OrganisationHit, lang: Lang, highlighter: &Highlighter
 
 /// An agreement found: its page.
 pub fn agreement(hit: &AgreementHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let fields: Vec<Field> = [
+    let fields = localized([
         Some(&hit.kind),
         hit.description.as_ref(),
         hit.establishes.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(Field::Localized)
-    .collect();
+    ]);
     named(
         format!("{}{}", lang.href("/agreements/"), hit.slug),
         &hit.title,
@@ -251,7 +248,7 @@ pub fn agreement(hit: &AgreementHit, lang: Lang, highlighter: &Highlighter) -> R
 
 /// A booth found: its page, titled with its organisation's name as that page is.
 pub fn booth(hit: &BoothHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let mut fields: Vec<Field> = hit.note.iter().map(Field::Localized).collect();
+    let mut fields = localized([hit.note.as_ref()]);
     fields.extend(
         [hit.booth_label.as_deref(), hit.hall.as_deref()]
             .into_iter()
@@ -270,7 +267,7 @@ pub fn booth(hit: &BoothHit, lang: Lang, highlighter: &Highlighter) -> ResultIte
 
 /// An initiative found: where the home page lists it.
 pub fn initiative(hit: &InitiativeHit, lang: Lang, highlighter: &Highlighter) -> ResultItem {
-    let fields: Vec<Field> = hit.description.iter().map(Field::Localized).collect();
+    let fields = localized([hit.description.as_ref()]);
     named(
         format!("{}#initiative-{}", lang.href("/"), hit.slug),
         &hit.name,
