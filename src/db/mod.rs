@@ -29,6 +29,7 @@ pub mod maintenance;
 pub mod organisations;
 pub mod people;
 pub mod quotes;
+pub mod search;
 pub mod settings;
 pub mod setup_tokens;
 pub mod sitemap;

@@ -37,6 +37,7 @@ mod page_cache;
 mod pages;
 mod query_plans;
 mod report_wording;
+mod search;
 mod site;
 mod static_files;
 mod translations;

@@ -92,7 +92,7 @@ async fn fill(db: &PgPool) {
 }
 
 /// Every node of a plan (subplans and init plans included).
-fn nodes<'a>(plan: &'a Value, into: &mut Vec<&'a Value>) {
+pub(crate) fn nodes<'a>(plan: &'a Value, into: &mut Vec<&'a Value>) {
     into.push(plan);
     for child in plan["Plans"].as_array().into_iter().flatten() {
         nodes(child, into);

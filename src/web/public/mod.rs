@@ -5,6 +5,7 @@ pub(crate) mod exhibitors;
 mod exports;
 mod home;
 pub(crate) mod organisations;
+pub(crate) mod search;
 pub(crate) mod speakers;
 
 use axum::Router;
@@ -52,7 +53,8 @@ pub fn router() -> Router<AppState> {
             .route(
                 &format!("{prefix}/exhibitors/{{slug}}"),
                 get(exhibitors::show),
-            );
+            )
+            .route(&format!("{prefix}/search"), get(search::show));
     }
     router
 }
