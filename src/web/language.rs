@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 
 /// The switcher's link to the language-neutral `path` (`/speakers`) in `lang`:
 /// `/lang/zh/speakers` (`/lang/zh` for the home page).
+/// The page's query string, if any, is added by the caller (see `PageMeta::alternates`).
 pub fn switch_href(lang: Lang, path: &str) -> String {
     match path {
         "/" => format!("/lang/{}", lang.code()),
@@ -33,20 +34,27 @@ pub fn switch_href(lang: Lang, path: &str) -> String {
     }
 }
 
-async fn choose_home(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    remember(&state.web, &code, "/")
+async fn choose_home(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    remember(&state.web, &code, "/", query.as_deref())
 }
 
 async fn choose(
     State(state): State<AppState>,
     Path((code, path)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    remember(&state.web, &code, &format!("/{path}"))
+    remember(&state.web, &code, &format!("/{path}"), query.as_deref())
 }
 
-/// Remember `code` and go to `path` in that language: a path that could lead elsewhere
-/// (`//host`, a backslash, anything but a plain path) leads to that language's home page.
-fn remember(web: &Arc<WebConfig>, code: &str, path: &str) -> Response {
+/// Remember `code` and go to `path` in that language, with the page's `query` (a search, a
+/// list's page) kept: a path that could lead elsewhere (`//host`, a backslash, anything but a
+/// plain path) leads to that language's home page, and the query is parsed and written again,
+/// so only well-formed, escaped pairs reach the redirect.
+fn remember(web: &Arc<WebConfig>, code: &str, path: &str, query: Option<&str>) -> Response {
     let Some(lang) = Lang::from_code(code) else {
         return crate::error::AppError::NotFound.into_response();
     };
@@ -55,7 +63,13 @@ fn remember(web: &Arc<WebConfig>, code: &str, path: &str) -> Response {
         && path
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/-._~".contains(&b));
-    let target = lang.href(if plain { path } else { "/" });
+    let mut target = lang.href(if plain { path } else { "/" });
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))
+        .finish();
+    if plain && !query.is_empty() {
+        target = format!("{target}?{query}");
+    }
     let mut response = Redirect::to(&target).into_response();
     let secure = if web.sessions.secure_cookies {
         "; Secure"

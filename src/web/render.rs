@@ -108,7 +108,7 @@ impl PageMeta {
             .map(|lang| Alternate {
                 lang,
                 href: lang.href(&self.path) + &self.query,
-                switch_href: crate::web::language::switch_href(lang, &self.path),
+                switch_href: crate::web::language::switch_href(lang, &self.path) + &self.query,
                 current: lang == self.lang,
             })
             .collect()

@@ -130,6 +130,14 @@ async fn public_pages(app: &TestApp) -> Vec<Served> {
             "/no-such-page",
             "/zh/speakers/nobody",
             "/ur/agreements/nothing",
+            // Search pages, which no link reaches: empty, found, one kind, nothing, no word.
+            "/search",
+            "/search?q=agreements",
+            "/search?q=agreement&kind=quotes",
+            "/zh/search?q=%E5%90%88%E4%BD%9C",
+            "/ur/search?q=%D8%AA%D8%B9%D8%A7%D9%88%D9%86",
+            "/zh/search?q=zzyzxq",
+            "/ur/search?q=%21%21%21",
         ]
         .map(String::from),
     );

@@ -546,3 +546,24 @@ async fn english_chinese_and_urdu_searches_read_the_index() {
         Some("/speakers/demo-person-0042")
     );
 }
+
+#[tokio::test]
+async fn the_language_switcher_keeps_the_search() {
+    let app = TestApp::spawn().await;
+    let page = search(&app, "/zh", "合作").await;
+    let to_urdu = page.attrs(".lang-switch a[hreflang=ur]", "href");
+    assert_eq!(to_urdu, ["/lang/ur/search?q=%E5%90%88%E4%BD%9C"]);
+    let response = app.get(&to_urdu[0]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let target = crate::helpers::location(&response);
+    assert_eq!(target, "/ur/search?q=%E5%90%88%E4%BD%9C");
+    let page = app.page(&target, StatusCode::OK).await;
+    assert_eq!(page.attrs("#search-q", "value"), ["合作"]);
+    // A query is written again before it reaches the redirect: nothing but escaped pairs.
+    let response = app.get("/lang/en/search?q=a%0D%0ASet-Cookie:x%3D1&&=").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        crate::helpers::location(&response),
+        "/search?q=a%0D%0ASet-Cookie%3Ax%3D1&="
+    );
+}

@@ -194,7 +194,16 @@ fn meta(lang: Lang, query: &str) -> PageMeta {
     } else {
         lang.tf1("search.title_for", "query", query)
     };
-    PageMeta::new(title, lang.t("search.description"), None).not_indexed()
+    let meta = PageMeta::new(title, lang.t("search.description"), None).not_indexed();
+    if query.is_empty() {
+        meta
+    } else {
+        // The language switcher leads to the same search in another language.
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", query)
+            .finish();
+        meta.with_query(format!("?{query}"))
+    }
 }
 
 /// Search for `query` and arrange what was found.
