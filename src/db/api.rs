@@ -254,10 +254,7 @@ pub const EXHIBITORS_SQL: &str = concat!(
 );
 
 /// One page of the published booths of published organisations, in the report's order.
-pub async fn exhibitors(
-    db: impl PgExecutor<'_>,
-    window: Window,
-) -> sqlx::Result<Paged<BoothData>> {
+pub async fn exhibitors(db: impl PgExecutor<'_>, window: Window) -> sqlx::Result<Paged<BoothData>> {
     fetch_window(db, EXHIBITORS_SQL, window).await
 }
 

@@ -869,11 +869,7 @@ mod tests {
     fn a_flood_of_queries_evicts_only_queries_oldest_first() {
         let mut shelves = Shelves::default();
         for i in 0..100 {
-            assert!(
-                shelves
-                    .pages
-                    .insert(format!("/speakers/s{i}"), entry(1000))
-            );
+            assert!(shelves.pages.insert(format!("/speakers/s{i}"), entry(1000)));
         }
         for i in 0..5 * MAX_QUERY_ENTRIES {
             let key = format!("/search?q={i}");
@@ -895,7 +891,12 @@ mod tests {
         assert!(shelves.queries.len() <= 4);
         assert_eq!(
             shelves.queries.bytes,
-            shelves.queries.by_key.values().map(|e| e.size()).sum::<usize>()
+            shelves
+                .queries
+                .by_key
+                .values()
+                .map(|e| e.size())
+                .sum::<usize>()
         );
     }
 

@@ -165,8 +165,7 @@ impl Kind {
                     self.push("[", None);
                     self.describe(&schema["items"]);
                     self.push("]", None);
-                } else if let (Some(format), false) = (schema["format"].as_str(), name == "null")
-                {
+                } else if let (Some(format), false) = (schema["format"].as_str(), name == "null") {
                     self.push(format!("{name} ({format})"), None);
                 } else {
                     self.push(name, None);
@@ -280,6 +279,18 @@ fn response(document: &Value, status: &str, reply: &Value) -> Reply {
     }
 }
 
+/// Where a property's description is: on the property, or (for one that may be null) on
+/// the choice that is not null.
+fn described(property: &Value) -> &Value {
+    if property["description"].is_string() {
+        return &property["description"];
+    }
+    property["oneOf"]
+        .as_array()
+        .and_then(|choices| choices.iter().find(|c| c["description"].is_string()))
+        .map_or(&Value::Null, |choice| &choice["description"])
+}
+
 /// Every data type, by name.
 fn schemas(document: &Value) -> Vec<SchemaDoc> {
     let empty = serde_json::Map::new();
@@ -297,7 +308,7 @@ fn schemas(document: &Value) -> Vec<SchemaDoc> {
                         .map(|(field, property)| Field {
                             name: field.clone(),
                             kind: Kind::of(property),
-                            description: Text::of(&property["description"]),
+                            description: Text::of(described(property)),
                         })
                         .collect()
                 })

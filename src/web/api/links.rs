@@ -178,8 +178,18 @@ impl Pages {
             next: (page < pages).then(|| link(page + 1)),
         };
         let mut header = vec![format!("<{}>; rel=\"first\"", links.first)];
-        header.extend(links.prev.iter().map(|prev| format!("<{prev}>; rel=\"prev\"")));
-        header.extend(links.next.iter().map(|next| format!("<{next}>; rel=\"next\"")));
+        header.extend(
+            links
+                .prev
+                .iter()
+                .map(|prev| format!("<{prev}>; rel=\"prev\"")),
+        );
+        header.extend(
+            links
+                .next
+                .iter()
+                .map(|next| format!("<{next}>; rel=\"next\"")),
+        );
         header.push(format!("<{}>; rel=\"last\"", links.last));
         Self {
             links,

@@ -44,7 +44,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/speakers", read(get(speakers::list)))
         .route("/api/v1/speakers/{slug}", read(get(speakers::show)))
         .route("/api/v1/organisations", read(get(organisations::list)))
-        .route("/api/v1/organisations/{slug}", read(get(organisations::show)))
+        .route(
+            "/api/v1/organisations/{slug}",
+            read(get(organisations::show)),
+        )
         .route("/api/v1/agreements", read(get(agreements::list)))
         .route("/api/v1/agreements/{slug}", read(get(agreements::show)))
         .route("/api/v1/exhibitors", read(get(exhibitors::list)))

@@ -129,7 +129,9 @@ impl Modify for Conventions {
     fn modify(&self, openapi: &mut Document) {
         let components = openapi.components.get_or_insert_with(Default::default);
         for (name, response) in shared_responses() {
-            components.responses.insert(name.to_owned(), response.into());
+            components
+                .responses
+                .insert(name.to_owned(), response.into());
         }
         for schema in components.schemas.values_mut() {
             if let RefOr::T(schema) = schema {
@@ -173,7 +175,8 @@ fn close(schema: &mut Schema) {
         Schema::Object(object) => {
             if !object.properties.is_empty() {
                 object.required = object.properties.keys().cloned().collect();
-                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
             }
             for property in object.properties.values_mut() {
                 if let RefOr::T(property) = property {
@@ -204,11 +207,15 @@ fn ok_headers(paged: bool) -> Vec<(&'static str, Header)> {
     let mut headers = vec![
         (
             "ETag",
-            header("A strong validator of this answer: send it in `If-None-Match` to get `304` while it is unchanged."),
+            header(
+                "A strong validator of this answer: send it in `If-None-Match` to get `304` while it is unchanged.",
+            ),
         ),
         (
             "Cache-Control",
-            header("`public, no-cache`: any cache may keep the answer, but must revalidate it (with the `ETag`) before each use."),
+            header(
+                "`public, no-cache`: any cache may keep the answer, but must revalidate it (with the `ETag`) before each use.",
+            ),
         ),
         (
             "Access-Control-Allow-Origin",
@@ -250,7 +257,9 @@ fn shared_responses() -> Vec<(&'static str, ApiResponse)> {
         ("NotModified", not_modified),
         (
             "BadRequest",
-            problem("The request is wrong: an unknown or repeated query parameter, or a value out of range (`detail` says which)."),
+            problem(
+                "The request is wrong: an unknown or repeated query parameter, or a value out of range (`detail` says which).",
+            ),
         ),
         (
             "NotFound",
@@ -288,7 +297,10 @@ mod tests {
             serde_json::json!(["items", "page", "per_page", "total", "pages", "links"])
         );
         assert_eq!(
-            with_server(Some("https://forum.example.org/")).servers.unwrap()[0].url,
+            with_server(Some("https://forum.example.org/"))
+                .servers
+                .unwrap()[0]
+                .url,
             "https://forum.example.org"
         );
     }

@@ -4,7 +4,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
 use super::links::{self, Kind};
-use super::model::{Organisation, OrganisationKind, OrganisationList, OrganisationSummary, localized};
+use super::model::{
+    Organisation, OrganisationKind, OrganisationList, OrganisationSummary, localized,
+};
 use super::params::{self, ListQuery};
 use super::problem::Problem;
 use super::respond::{self, IfNoneMatch};
@@ -88,7 +90,10 @@ fn organisation(data: db::organisations::OrganisationData) -> Organisation {
         name: organisation.name.into(),
         short_name: organisation.short_name,
         country: organisation.country,
-        kind: organisation.kind.as_deref().and_then(OrganisationKind::parse),
+        kind: organisation
+            .kind
+            .as_deref()
+            .and_then(OrganisationKind::parse),
         description: localized(organisation.description.as_ref()),
         website: organisation.website,
         people: people

@@ -4,7 +4,7 @@
 //! database outage's 503) are turned into problem details too, by [`ensure_problem`], so an
 //! API client never gets an HTML page.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -55,17 +55,14 @@ impl Problem {
     }
 
     /// The problem for an error answer that says nothing more than its status.
-    fn for_status(status: StatusCode, allow: Option<&HeaderValue>) -> Self {
+    fn for_status(status: StatusCode) -> Self {
         let detail = match status {
             StatusCode::NOT_FOUND => "Nothing is at this address. The API's addresses are \
                  listed in its OpenAPI document, /api/openapi.json."
                 .to_owned(),
-            StatusCode::METHOD_NOT_ALLOWED => {
-                let allowed = allow
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("GET, HEAD, OPTIONS");
-                format!("This address takes only these methods: {allowed}. The API is read-only.")
-            }
+            StatusCode::METHOD_NOT_ALLOWED => "The API is read-only: its addresses take only \
+                 GET, HEAD and OPTIONS (the Allow header lists them)."
+                .to_owned(),
             StatusCode::SERVICE_UNAVAILABLE => {
                 "The portal cannot answer right now. Try again in a few seconds.".to_owned()
             }
@@ -102,17 +99,17 @@ impl From<AppError> for Problem {
     fn from(error: AppError) -> Self {
         let status = error.status();
         match error {
-            AppError::NotFound => Self::for_status(status, None),
+            AppError::NotFound => Self::for_status(status),
             AppError::BadRequest(detail) | AppError::Forbidden(detail) | AppError::Busy(detail) => {
                 Self::new(status, detail)
             }
             AppError::Database(error) if crate::error::is_unavailable(&error) => {
                 tracing::warn!(%error, "the database is unavailable");
-                Self::for_status(StatusCode::SERVICE_UNAVAILABLE, None)
+                Self::for_status(StatusCode::SERVICE_UNAVAILABLE)
             }
             error => {
                 tracing::error!(%error, "API request failed");
-                Self::for_status(StatusCode::INTERNAL_SERVER_ERROR, None)
+                Self::for_status(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }
     }
@@ -137,8 +134,7 @@ pub fn ensure_problem(response: Response) -> Response {
     if is_problem || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let allow = response.headers().get(header::ALLOW).cloned();
-    let mut problem = Problem::for_status(status, allow.as_ref()).into_response();
+    let mut problem = Problem::for_status(status).into_response();
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(value) = response.headers().get(&name) {
             problem.headers_mut().insert(name, value.clone());
