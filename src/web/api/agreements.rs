@@ -4,12 +4,12 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{Agreement, AgreementList, localized};
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{checked_slug, lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Agreements,
         query.as_deref(),
         &condition,
@@ -53,12 +53,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let slug = checked_slug(Kind::Agreements, &slug)?;
-    let data = db::api::agreement(&state.db, slug)
-        .await?
-        .ok_or_else(|| missing(Kind::Agreements, slug))?;
-    respond::json(&condition, &agreement(data), None)
+    answers::item(
+        Kind::Agreements,
+        &slug,
+        query.as_deref(),
+        &condition,
+        answers::slug,
+        |slug| db::api::agreement(&state.db, slug),
+        agreement,
+    )
+    .await
 }
 
 fn agreement(data: db::agreements::AgreementData) -> Agreement {

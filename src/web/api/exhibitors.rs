@@ -3,12 +3,12 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{Exhibitor, ExhibitorList, localized};
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{checked_slug, lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -26,7 +26,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Exhibitors,
         query.as_deref(),
         &condition,
@@ -52,12 +52,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let slug = checked_slug(Kind::Exhibitors, &slug)?;
-    let data = db::api::exhibitor(&state.db, slug)
-        .await?
-        .ok_or_else(|| missing(Kind::Exhibitors, slug))?;
-    respond::json(&condition, &exhibitor(data), None)
+    answers::item(
+        Kind::Exhibitors,
+        &slug,
+        query.as_deref(),
+        &condition,
+        answers::slug,
+        |slug| db::api::exhibitor(&state.db, slug),
+        exhibitor,
+    )
+    .await
 }
 
 fn exhibitor(data: db::booths::BoothData) -> Exhibitor {

@@ -4,12 +4,12 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{Initiative, InitiativeList, localized};
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{checked_slug, lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Initiatives,
         query.as_deref(),
         &condition,
@@ -53,12 +53,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let slug = checked_slug(Kind::Initiatives, &slug)?;
-    let data = db::api::initiative(&state.db, slug)
-        .await?
-        .ok_or_else(|| missing(Kind::Initiatives, slug))?;
-    respond::json(&condition, &initiative(data), None)
+    answers::item(
+        Kind::Initiatives,
+        &slug,
+        query.as_deref(),
+        &condition,
+        answers::slug,
+        |slug| db::api::initiative(&state.db, slug),
+        initiative,
+    )
+    .await
 }
 
 fn initiative(data: db::api::InitiativeData) -> Initiative {

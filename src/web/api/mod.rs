@@ -8,13 +8,13 @@
 //! quotes) nor any link to one: the statements in `db::api` see to it.
 
 mod agreements;
+mod answers;
 mod cors;
 mod docs_page;
 mod exhibitors;
 mod forum;
 mod initiatives;
 mod links;
-mod lists;
 pub mod model;
 mod openapi;
 mod organisations;
@@ -27,7 +27,6 @@ mod speakers;
 use axum::Router;
 use axum::routing::{MethodRouter, get};
 
-use crate::domain::slug;
 use crate::state::AppState;
 use links::Kind;
 use problem::Problem;
@@ -60,15 +59,6 @@ pub fn router() -> Router<AppState> {
         router = router.route(&format!("{}/api", lang.prefix()), get(docs_page::show));
     }
     router
-}
-
-/// A slug from the path, or the 404 for `kind` before any query when it cannot be one.
-fn checked_slug(kind: Kind, slug: &str) -> Result<&str, Problem> {
-    if slug::is_valid(slug) {
-        Ok(slug)
-    } else {
-        Err(missing(kind, slug))
-    }
 }
 
 /// The 404 for an entry of `kind` with `key` that is not (or not yet) published.

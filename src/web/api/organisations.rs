@@ -3,14 +3,14 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{
     Organisation, OrganisationKind, OrganisationList, OrganisationSummary, localized,
 };
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{checked_slug, lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -28,7 +28,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Organisations,
         query.as_deref(),
         &condition,
@@ -68,12 +68,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let slug = checked_slug(Kind::Organisations, &slug)?;
-    let data = db::api::organisation(&state.db, slug)
-        .await?
-        .ok_or_else(|| missing(Kind::Organisations, slug))?;
-    respond::json(&condition, &organisation(data), None)
+    answers::item(
+        Kind::Organisations,
+        &slug,
+        query.as_deref(),
+        &condition,
+        answers::slug,
+        |slug| db::api::organisation(&state.db, slug),
+        organisation,
+    )
+    .await
 }
 
 fn organisation(data: db::organisations::OrganisationData) -> Organisation {

@@ -4,12 +4,12 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{Quote, QuoteKind, QuoteList};
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Quotes,
         query.as_deref(),
         &condition,
@@ -52,16 +52,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let key = id
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id >= 1)
-        .ok_or_else(|| missing(Kind::Quotes, &id))?;
-    let data = db::api::quote(&state.db, key)
-        .await?
-        .ok_or_else(|| missing(Kind::Quotes, &id))?;
-    respond::json(&condition, &quote(data), None)
+    answers::item(
+        Kind::Quotes,
+        &id,
+        query.as_deref(),
+        &condition,
+        |id| id.parse::<i64>().ok().filter(|id| *id >= 1),
+        |id| db::api::quote(&state.db, id),
+        quote,
+    )
+    .await
 }
 
 fn quote(data: db::api::QuoteData) -> Quote {

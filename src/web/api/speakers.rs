@@ -4,12 +4,12 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use super::answers;
 use super::links::{self, Kind};
 use super::model::{Speaker, SpeakerList, SpeakerQuote, SpeakerSummary, localized};
-use super::params::{self, ListQuery};
+use super::params::ListQuery;
 use super::problem::Problem;
-use super::respond::{self, IfNoneMatch};
-use super::{checked_slug, lists, missing};
+use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn list(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    lists::answer(
+    answers::list(
         Kind::Speakers,
         query.as_deref(),
         &condition,
@@ -66,12 +66,16 @@ pub async fn show(
     RawQuery(query): RawQuery,
     condition: IfNoneMatch,
 ) -> Result<Response, Problem> {
-    params::none(query.as_deref())?;
-    let slug = checked_slug(Kind::Speakers, &slug)?;
-    let data = db::api::speaker(&state.db, slug)
-        .await?
-        .ok_or_else(|| missing(Kind::Speakers, slug))?;
-    respond::json(&condition, &speaker(data), None)
+    answers::item(
+        Kind::Speakers,
+        &slug,
+        query.as_deref(),
+        &condition,
+        answers::slug,
+        |slug| db::api::speaker(&state.db, slug),
+        speaker,
+    )
+    .await
 }
 
 fn speaker(data: db::api::SpeakerData) -> Speaker {
