@@ -13,7 +13,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The published agreements, a page at a time, in the order the report names them.
+/// The published agreements, a page at a time.
+///
+/// In the order the report names them, each with its announcer and parties.
 #[utoipa::path(
     get,
     path = "/api/v1/agreements",
@@ -37,7 +39,9 @@ pub async fn list(
     .await
 }
 
-/// One published agreement, with its parties in the order the report names them.
+/// One published agreement.
+///
+/// With its announcer and its parties in the order the report names them.
 #[utoipa::path(
     get,
     path = "/api/v1/agreements/{slug}",

@@ -12,7 +12,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The published booths of published organisations, a page at a time, in the report's order.
+/// The published booths, a page at a time.
+///
+/// Booths of published organisations only, in the order the report lists them.
 #[utoipa::path(
     get,
     path = "/api/v1/exhibitors",
@@ -36,7 +38,9 @@ pub async fn list(
     .await
 }
 
-/// One published booth, with its exhibiting organisation.
+/// One published booth.
+///
+/// With its exhibiting organisation.
 #[utoipa::path(
     get,
     path = "/api/v1/exhibitors/{slug}",

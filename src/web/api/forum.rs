@@ -11,8 +11,9 @@ use super::respond::{self, IfNoneMatch};
 use crate::db;
 use crate::state::AppState;
 
-/// The forum and its host fair, how many entries of each kind are published, and the
-/// address of each list.
+/// The forum and its host fair.
+///
+/// With how many entries of each kind are published, and the address of each list.
 #[utoipa::path(
     get,
     path = "/api/v1/forum",

@@ -13,7 +13,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The initiatives, a page at a time, in the order the report names them.
+/// The initiatives, a page at a time.
+///
+/// In the order the report names them, each with who mentioned it.
 #[utoipa::path(
     get,
     path = "/api/v1/initiatives",
@@ -37,7 +39,9 @@ pub async fn list(
     .await
 }
 
-/// One initiative, with who mentioned it.
+/// One initiative.
+///
+/// With who mentioned it.
 #[utoipa::path(
     get,
     path = "/api/v1/initiatives/{slug}",

@@ -228,7 +228,8 @@ pub struct PageLinks {
     pub next: Option<String>,
 }
 
-/// Where a page stands in its list: what every list type carries beside its entries.
+/// Where a page stands in its list: what every list type carries beside its entries (see
+/// `list_type!` for each field's meaning).
 #[derive(Debug, Clone)]
 pub struct Position {
     pub page: i64,
@@ -326,16 +327,22 @@ pub struct Fair {
 /// How many published entries of each kind there are.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 pub struct Counts {
+    /// Published speakers.
     #[schema(minimum = 0)]
     pub speakers: i64,
+    /// Published organisations.
     #[schema(minimum = 0)]
     pub organisations: i64,
+    /// Published agreements.
     #[schema(minimum = 0)]
     pub agreements: i64,
+    /// Published booths of published organisations.
     #[schema(minimum = 0)]
     pub exhibitors: i64,
+    /// Initiatives.
     #[schema(minimum = 0)]
     pub initiatives: i64,
+    /// Statements of published speakers.
     #[schema(minimum = 0)]
     pub quotes: i64,
 }
@@ -343,16 +350,22 @@ pub struct Counts {
 /// The first page of each list of this API, and this API's OpenAPI document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Lists {
+    /// The speakers.
     #[schema(format = UriReference)]
     pub speakers: String,
+    /// The organisations.
     #[schema(format = UriReference)]
     pub organisations: String,
+    /// The agreements.
     #[schema(format = UriReference)]
     pub agreements: String,
+    /// The exhibitors' booths.
     #[schema(format = UriReference)]
     pub exhibitors: String,
+    /// The initiatives.
     #[schema(format = UriReference)]
     pub initiatives: String,
+    /// The statements.
     #[schema(format = UriReference)]
     pub quotes: String,
     /// The OpenAPI 3.1 document describing this API.
@@ -494,11 +507,17 @@ list_type!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrganisationKind {
+    /// An embassy.
     Embassy,
+    /// A company.
     Company,
+    /// An association of companies or people.
     Association,
+    /// A government authority.
     GovernmentAuthority,
+    /// A research centre.
     ResearchCentre,
+    /// Another kind of body.
     Other,
 }
 

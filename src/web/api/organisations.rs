@@ -14,7 +14,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The published organisations, a page at a time, by country, kind (unknown last) and name.
+/// The published organisations, a page at a time.
+///
+/// By country, kind (unknown last) and name.
 #[utoipa::path(
     get,
     path = "/api/v1/organisations",
@@ -51,8 +53,9 @@ fn summary(row: db::api::OrganisationRow) -> OrganisationSummary {
     }
 }
 
-/// One published organisation, with its speakers, the agreements it is a party to and its
-/// booth.
+/// One published organisation.
+///
+/// With its speakers, the agreements it is a party to and its booth.
 #[utoipa::path(
     get,
     path = "/api/v1/organisations/{slug}",

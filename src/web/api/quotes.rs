@@ -13,7 +13,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The statements of published speakers, a page at a time, in the order they were recorded.
+/// The statements of published speakers, a page at a time.
+///
+/// In the order they were recorded; each version marked as original or translation.
 #[utoipa::path(
     get,
     path = "/api/v1/quotes",
@@ -38,6 +40,8 @@ pub async fn list(
 }
 
 /// One statement of a published speaker.
+///
+/// Word for word in its original language, with its translations marked as such.
 #[utoipa::path(
     get,
     path = "/api/v1/quotes/{id}",

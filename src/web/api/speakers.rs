@@ -13,7 +13,9 @@ use super::respond::IfNoneMatch;
 use crate::db;
 use crate::state::AppState;
 
-/// The published speakers, a page at a time, in the order they spoke.
+/// The published speakers, a page at a time.
+///
+/// In the order they spoke.
 #[utoipa::path(
     get,
     path = "/api/v1/speakers",
@@ -49,8 +51,9 @@ fn summary(row: db::people::PersonSummary) -> SpeakerSummary {
     }
 }
 
-/// One published speaker, with their statements, the agreements they announced and the
-/// initiatives they mentioned.
+/// One published speaker.
+///
+/// With their statements, the agreements they announced and the initiatives they mentioned.
 #[utoipa::path(
     get,
     path = "/api/v1/speakers/{slug}",
