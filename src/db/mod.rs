@@ -13,6 +13,7 @@ mod fragments;
 pub mod admin_sessions;
 pub mod admins;
 pub mod agreements;
+pub mod api;
 pub mod audit;
 pub mod booths;
 pub mod changes;

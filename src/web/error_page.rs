@@ -121,12 +121,17 @@ pub fn with_retry_after(mut response: Response) -> Response {
 
 /// Errors that axum and tower-http answer with a line of English text (an address that cannot
 /// be decoded, a form that is too large, a request that took too long) get the portal's error
-/// page instead, in the page's language. Health probes and static files keep their plain answers.
+/// page instead, in the page's language. Health probes and static files keep their plain answers;
+/// the JSON API's errors are problem details, never a page (`web::api::problem`).
 pub async fn error_pages(request: Request, next: Next) -> Response {
+    let api = crate::web::api::is_api_path(request.uri().path());
     let plain_area = ["/static", "/healthz", "/readyz"]
         .iter()
         .any(|area| Locale::current().path.starts_with(area));
     let response = next.run(request).await;
+    if api {
+        return crate::web::api::problem::ensure_problem(response);
+    }
     let status = response.status();
     let is_html = response
         .headers()

@@ -1,5 +1,7 @@
 //! The security headers every response carries, error pages and refusals included, and a
-//! charset on every text type (so no browser guesses one).
+//! charset on every text type (so no browser guesses one). Answers of the JSON API (under
+//! `/api/`) are public data for any site: they carry CORS headers and
+//! `Cross-Origin-Resource-Policy: cross-origin` instead of `same-origin` (`web::api::cors`).
 
 use std::sync::Arc;
 
@@ -29,8 +31,12 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let api = crate::web::api::is_api_path(request.uri().path());
     let mut response = next.run(request).await;
     apply(response.headers_mut(), web.sessions.secure_cookies);
+    if api {
+        crate::web::api::apply_cors_headers(response.headers_mut());
+    }
     response
 }
 
@@ -88,6 +94,7 @@ fn add_charset(headers: &mut HeaderMap) {
             essence.as_str(),
             "application/javascript"
                 | "application/json"
+                | "application/problem+json"
                 | "application/xml"
                 | "image/svg+xml"
                 | "application/manifest+json"

@@ -1,6 +1,7 @@
 //! The HTTP layer: routes of each area merged in one place, and the middleware around them.
 
 pub mod admin;
+pub mod api;
 pub mod encoding;
 pub mod error_page;
 pub mod guard;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
 
     let app = Router::new()
         .merge(public::router())
+        .merge(api::router())
         .merge(admin::router(&state))
         .merge(health::router())
         .merge(language::router())

@@ -4,11 +4,17 @@
 //!
 //! **What is cached**: the `200` answers to `GET`s of public addresses without a query string
 //! (never `/admin`, `/static`, the probes or the language switch), of the types in
-//! [`CACHEABLE_TYPES`] (pages, `robots.txt`; a feed, a sitemap or an API document only needs
-//! its type there), and without a `Set-Cookie` or a `Cache-Control: no-store`/`private` of the
-//! handler's own. Unknown addresses are 404s and never enter; the cache is capped anyway
-//! ([`MAX_ENTRIES`], [`MAX_BYTES`]). `/` enters only as the English home page: a visitor whom
-//! `/` redirects by language (cookie, `Accept-Language`) is never answered from the cache.
+//! [`CACHEABLE_TYPES`] (pages, `robots.txt`, the JSON API, feeds, exports, sitemaps), and
+//! without a `Set-Cookie` or a `Cache-Control: no-store`/`private` of the handler's own.
+//! Unknown addresses are 404s and never enter; the cache is capped anyway ([`MAX_ENTRIES`],
+//! [`MAX_BYTES`]). `/` enters only as the English home page: a visitor whom `/` redirects by
+//! language (cookie, `Accept-Language`) is never answered from the cache.
+//!
+//! **Addresses with a query string** are cached only on the few paths whose answer is keyed by
+//! its query ([`is_query_keyed`]: the JSON API's `?page=`, search's `?q=`), under the path and
+//! the whole query string as sent, on a shelf of their own with a smaller budget
+//! ([`MAX_QUERY_ENTRIES`], [`MAX_QUERY_BYTES`]) that drops its oldest answers to make room: a
+//! flood of unique queries only ever evicts other queries, never a page.
 //!
 //! **How it stays exact**: migration 0011's triggers notify `portal_content` on every change
 //! to a table a public page reads, whoever makes it (this process, another instance, plain
@@ -25,7 +31,7 @@
 //! **During a database outage** the pages held are served instead of the 503 page (an
 //! outage changes no content); only pages not held get the 503.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -45,15 +51,23 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::encoding::{self, Encoding};
 
-/// Content types whose `200` answers are cached (compared without their parameters).
-pub const CACHEABLE_TYPES: [&str; 6] = [
+/// Content types whose `200` answers are cached (compared without their parameters): pages,
+/// `robots.txt`, the JSON API, CSV exports, the calendar, the Atom feed and the sitemap.
+pub const CACHEABLE_TYPES: [&str; 7] = [
     "text/html",
     "text/plain",
+    "application/json",
     "text/csv",
     "text/calendar",
     "application/atom+xml",
     "application/xml",
 ];
+
+/// Path prefixes whose answers depend on their query string, so are cached by path and query.
+const QUERY_KEYED_PREFIXES: [&str; 1] = ["/api/v1/"];
+
+/// Paths (in every language) whose answers depend on their query string.
+const QUERY_KEYED_PATHS: [&str; 3] = ["/search", "/zh/search", "/ur/search"];
 
 /// Paths (without their language prefix) never cached, whatever they answer.
 const NEVER_CACHED: [&str; 5] = ["/admin", "/static", "/healthz", "/readyz", "/lang"];
@@ -63,6 +77,12 @@ pub const MAX_ENTRIES: usize = 4096;
 
 /// Most bytes held at once (every variant of every page).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most answers to addresses with a query string held at once (a shelf of their own).
+pub const MAX_QUERY_ENTRIES: usize = 1024;
+
+/// Most bytes of answers to addresses with a query string held at once.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Largest page that is cached.
 const MAX_PAGE_BYTES: u64 = 4 * 1024 * 1024;
@@ -98,7 +118,7 @@ impl fmt::Debug for PageCache {
 }
 
 struct Inner {
-    pages: RwLock<Pages>,
+    pages: RwLock<Shelves>,
     /// Bumped (under the `pages` write lock) whenever what was rendered may be out of date.
     generation: AtomicU64,
     /// Whether the listener is connected (and so every change will be heard of).
@@ -118,10 +138,117 @@ struct Inner {
     _stop: watch::Sender<()>,
 }
 
-#[derive(Default)]
-struct Pages {
-    by_path: HashMap<String, Arc<Entry>>,
+/// What is held: pages (addresses without a query) and, apart, answers to query-keyed
+/// addresses, each within its own budget.
+struct Shelves {
+    pages: Shelf,
+    queries: Shelf,
+}
+
+impl Default for Shelves {
+    fn default() -> Self {
+        Self {
+            pages: Shelf::new(MAX_ENTRIES, MAX_BYTES, false),
+            queries: Shelf::new(MAX_QUERY_ENTRIES, MAX_QUERY_BYTES, true),
+        }
+    }
+}
+
+impl Shelves {
+    /// The shelf a key belongs on: a key with a query string goes on the queries' shelf.
+    fn shelf(&self, key: &str) -> &Shelf {
+        if key.contains('?') {
+            &self.queries
+        } else {
+            &self.pages
+        }
+    }
+
+    fn shelf_mut(&mut self, key: &str) -> &mut Shelf {
+        if key.contains('?') {
+            &mut self.queries
+        } else {
+            &mut self.pages
+        }
+    }
+
+    fn clear(&mut self) {
+        self.pages.clear();
+        self.queries.clear();
+    }
+}
+
+/// Answers held within a budget of entries and bytes. When full, a shelf that `evicts` drops
+/// its oldest answers to make room; one that does not keeps what it has and refuses the new.
+struct Shelf {
+    by_key: HashMap<String, Arc<Entry>>,
+    /// Keys in the order they were first stored (each once).
+    order: VecDeque<String>,
     bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+    evicts: bool,
+}
+
+impl Shelf {
+    fn new(max_entries: usize, max_bytes: usize, evicts: bool) -> Self {
+        Self {
+            by_key: HashMap::new(),
+            order: VecDeque::new(),
+            bytes: 0,
+            max_entries,
+            max_bytes,
+            evicts,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        self.by_key.get(key).cloned()
+    }
+
+    fn clear(&mut self) {
+        self.by_key.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+
+    /// Keep `entry` under `key` if it fits, evicting the oldest answers first when this
+    /// shelf evicts; whether it was kept.
+    fn insert(&mut self, key: String, entry: Arc<Entry>) -> bool {
+        let size = entry.size();
+        if size > self.max_bytes {
+            return false;
+        }
+        let replaced = self.by_key.get(&key).map(|old| old.size());
+        loop {
+            let count = self.by_key.len() + usize::from(replaced.is_none());
+            if count <= self.max_entries
+                && self.bytes - replaced.unwrap_or(0) + size <= self.max_bytes
+            {
+                break;
+            }
+            // Never `key` itself: what it replaces is already counted out.
+            let oldest = self.order.iter().position(|k| *k != key);
+            let Some(oldest) = oldest.filter(|_| self.evicts) else {
+                return false;
+            };
+            if let Some(dropped) = self.order.remove(oldest)
+                && let Some(old) = self.by_key.remove(&dropped)
+            {
+                self.bytes -= old.size();
+            }
+        }
+        if replaced.is_none() {
+            self.order.push_back(key.clone());
+        }
+        self.bytes = self.bytes - replaced.unwrap_or(0) + size;
+        self.by_key.insert(key, entry);
+        true
+    }
 }
 
 /// One page: its bytes in each encoding, with the headers its handler gave it.
@@ -146,7 +273,7 @@ impl PageCache {
     pub fn start(db: &PgPool) -> Self {
         let (stop, stopped) = watch::channel(());
         let inner = Arc::new(Inner {
-            pages: RwLock::new(Pages::default()),
+            pages: RwLock::new(Shelves::default()),
             generation: AtomicU64::new(0),
             live: AtomicBool::new(false),
             db: db.clone(),
@@ -171,11 +298,20 @@ impl PageCache {
         self.inner.as_ref().is_some_and(|inner| inner.is_live())
     }
 
-    /// How many pages are held.
+    /// How many answers are held (pages and answers to query-keyed addresses).
     pub fn len(&self) -> usize {
+        self.inner.as_ref().map_or(0, |inner| {
+            let shelves = inner.read();
+            shelves.pages.len() + shelves.queries.len()
+        })
+    }
+
+    /// How many answers to addresses with a query string are held (at most
+    /// [`MAX_QUERY_ENTRIES`]).
+    pub fn query_len(&self) -> usize {
         self.inner
             .as_ref()
-            .map_or(0, |inner| inner.read().by_path.len())
+            .map_or(0, |inner| inner.read().queries.len())
     }
 
     /// Whether no page is held.
@@ -205,20 +341,20 @@ impl Inner {
         self.live.load(Ordering::SeqCst)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Pages> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Shelves> {
         self.pages
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Pages> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Shelves> {
         self.pages
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn get(&self, path: &str) -> Option<Arc<Entry>> {
-        self.read().by_path.get(path).cloned()
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        self.read().shelf(key).get(key)
     }
 
     /// The lock of the render of `path`, shared by every request that misses it meanwhile.
@@ -244,27 +380,21 @@ impl Inner {
         let mut pages = self.write();
         self.generation.fetch_add(1, Ordering::SeqCst);
         if drop_pages {
-            pages.by_path.clear();
-            pages.bytes = 0;
+            pages.clear();
         }
     }
 
-    /// Keep `entry` for `path` if nothing changed since its render started (`generation`),
+    /// Keep `entry` under `key` if nothing changed since its render started (`generation`),
     /// and if it fits.
-    fn store(&self, path: String, generation: u64, entry: Arc<Entry>) {
-        let mut pages = self.write();
+    fn store(&self, key: String, generation: u64, entry: Arc<Entry>) {
+        let mut shelves = self.write();
         if self.generation.load(Ordering::SeqCst) != generation || !self.is_live() {
             return;
         }
-        let size = entry.size();
-        let replaced = pages.by_path.get(&path).map_or(0, |old| old.size());
-        let count = pages.by_path.len() + usize::from(replaced == 0);
-        if count > MAX_ENTRIES || pages.bytes - replaced + size > MAX_BYTES {
-            tracing::debug!(path, "page cache full: not kept");
-            return;
+        let shelf = shelves.shelf_mut(&key);
+        if !shelf.insert(key.clone(), entry) {
+            tracing::debug!(key, "page cache full: not kept");
         }
-        pages.bytes = pages.bytes - replaced + size;
-        pages.by_path.insert(path, entry);
     }
 
     /// The listener has (re)connected: whatever changed while it was not is unknown, so
@@ -273,8 +403,7 @@ impl Inner {
         {
             let mut pages = self.write();
             self.generation.fetch_add(1, Ordering::SeqCst);
-            pages.by_path.clear();
-            pages.bytes = 0;
+            pages.clear();
             self.live.store(true, Ordering::SeqCst);
         }
         self.wake_all_syncs();
@@ -415,7 +544,7 @@ impl Entry {
     /// Compress `body` once, in both encodings (on a blocking thread: brotli takes a few ms).
     async fn build(headers: HeaderMap, body: Bytes) -> Option<Self> {
         tokio::task::spawn_blocking(move || {
-            let hash = hex::encode(&Sha256::digest(&body)[..16]);
+            let hash = content_hash(&body);
             // Brotli 5: pages are compressed again after every change, so a quick setting
             // (the static files, compressed once for good, get 11).
             let brotli = encoding::brotli(&body, 5).ok()?;
@@ -470,9 +599,16 @@ impl Entry {
     }
 }
 
+/// The hash a cached answer's `ETag` is made of (the start of the SHA-256 of its
+/// uncompressed bytes, in hex): answers rendered without the cache use it too, so an `ETag`
+/// stays the same whether the bytes came from the cache or not.
+pub fn content_hash(body: &[u8]) -> String {
+    hex::encode(&Sha256::digest(body)[..16])
+}
+
 /// Whether an `If-None-Match` value names a variant of the page with `hash` (weak
 /// comparison, as RFC 9110 asks for `If-None-Match`; every variant holds the same page).
-fn names(if_none_match: &HeaderValue, hash: &str) -> bool {
+pub fn names(if_none_match: &HeaderValue, hash: &str) -> bool {
     let Ok(value) = if_none_match.to_str() else {
         return false;
     };
@@ -483,13 +619,28 @@ fn names(if_none_match: &HeaderValue, hash: &str) -> bool {
     })
 }
 
-/// The key a `GET` of `request` is cached under, if it may be cached at all.
+/// Whether the answer at `path` depends on its query string (the JSON API's `?page=`,
+/// search's `?q=`), so that it is cached under its path and query.
+pub fn is_query_keyed(path: &str) -> bool {
+    QUERY_KEYED_PATHS.contains(&path)
+        || QUERY_KEYED_PREFIXES
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// The key a `GET` of `request` is cached under, if it may be cached at all: its path, and
+/// for a query-keyed path its query string as sent.
 fn cache_key(request: &Request) -> Option<String> {
     let uri = request.uri();
     let path = uri.path();
-    if uri.query().is_some() || path.contains('%') || path.contains("//") {
+    if path.contains('%') || path.contains("//") {
         return None;
     }
+    let key = match uri.query() {
+        None => path.to_owned(),
+        Some(query) if is_query_keyed(path) => format!("{path}?{query}"),
+        Some(_) => return None,
+    };
     let neutral = Locale::from_path(path).path;
     let excluded = |p: &str| {
         NEVER_CACHED
@@ -503,7 +654,7 @@ fn cache_key(request: &Request) -> Option<String> {
     if path == "/" && crate::web::language::home_redirect(request.headers()).is_some() {
         return None;
     }
-    Some(path.to_owned())
+    Some(key)
 }
 
 /// Whether a response may be kept: a `200` of a cacheable type, with no cookie, no encoding
@@ -684,8 +835,81 @@ mod tests {
             "/zh/admin",
             "/organisations?kind=company",
             "/speakers/moin%2Dul-haque",
+            "/api?page=2",
         ] {
             assert_eq!(key(uncached), None, "{uncached}");
         }
+        // Query-keyed paths: by path and the whole query as sent.
+        for keyed in [
+            "/api/v1/speakers?page=2",
+            "/api/v1/speakers?per_page=10&page=2",
+            "/search?q=%E5%8C%97%E4%BA%AC",
+            "/zh/search?q=x",
+            "/ur/search?q=x&page=2",
+        ] {
+            assert_eq!(key(keyed).as_deref(), Some(keyed));
+        }
+        assert_eq!(
+            key("/api/openapi.json").as_deref(),
+            Some("/api/openapi.json")
+        );
+    }
+
+    fn entry(bytes: usize) -> Arc<Entry> {
+        Arc::new(Entry {
+            headers: HeaderMap::new(),
+            hash: String::new(),
+            identity: Bytes::from(vec![b'x'; bytes]),
+            gzip: Bytes::new(),
+            brotli: Bytes::new(),
+        })
+    }
+
+    #[test]
+    fn a_flood_of_queries_evicts_only_queries_oldest_first() {
+        let mut shelves = Shelves::default();
+        for i in 0..100 {
+            assert!(shelves.pages.insert(format!("/speakers/s{i}"), entry(1000)));
+        }
+        for i in 0..5 * MAX_QUERY_ENTRIES {
+            let key = format!("/search?q={i}");
+            assert!(shelves.shelf_mut(&key).insert(key.clone(), entry(1000)));
+        }
+        assert_eq!(shelves.pages.len(), 100, "every page stays");
+        assert_eq!(shelves.queries.len(), MAX_QUERY_ENTRIES);
+        let newest = format!("/search?q={}", 5 * MAX_QUERY_ENTRIES - 1);
+        assert!(shelves.shelf(&newest).get(&newest).is_some());
+        assert!(shelves.shelf("/search?q=0").get("/search?q=0").is_none());
+        assert!(shelves.shelf("/speakers/s0").get("/speakers/s0").is_some());
+        // The bytes budget binds too: big answers push out more of the old ones.
+        let big = MAX_QUERY_BYTES / 4;
+        for i in 0..8 {
+            let key = format!("/api/v1/quotes?page={i}");
+            assert!(shelves.queries.insert(key, entry(big)));
+        }
+        assert!(shelves.queries.bytes <= MAX_QUERY_BYTES);
+        assert!(shelves.queries.len() <= 4);
+        assert_eq!(
+            shelves.queries.bytes,
+            shelves
+                .queries
+                .by_key
+                .values()
+                .map(|e| e.size())
+                .sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn the_pages_shelf_refuses_rather_than_evicts_when_full() {
+        let mut pages = Shelf::new(2, 1 << 20, false);
+        assert!(pages.insert("/a".into(), entry(10)));
+        assert!(pages.insert("/b".into(), entry(10)));
+        assert!(!pages.insert("/c".into(), entry(10)), "full: not kept");
+        assert!(pages.get("/a").is_some() && pages.get("/b").is_some());
+        // Replacing a page in place always fits.
+        assert!(pages.insert("/a".into(), entry(20)));
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages.bytes, entry(20).size() + entry(10).size());
     }
 }

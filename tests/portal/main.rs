@@ -13,6 +13,8 @@ mod admin_csv;
 mod admin_edit;
 mod admin_lists;
 mod admin_sources;
+mod api;
+mod api_schemathesis;
 mod binary;
 mod browser;
 mod chrome;

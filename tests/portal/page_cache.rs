@@ -2,7 +2,8 @@
 //! stays exact — a change through the admin shows on the next request, a change through
 //! another instance or plain SQL as soon as its notification arrives, a lost listener
 //! connection stops caching and flushes on its return — and during an outage the pages held
-//! are still served.
+//! are still served. API answers are cached too, those with a query string (`?page=2`) on a
+//! shelf of their own that a flood of unique queries can fill but never push a page out of.
 
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -522,4 +523,163 @@ async fn without_the_page_cache_every_request_is_rendered() {
     .unwrap();
     let page = app.page("/speakers/moin-ul-haque", StatusCode::OK).await;
     assert_eq!(page.text("article header .lead"), "Seen at once");
+}
+
+/// Whether an answer came from the page cache: it says `Vary: Accept-Encoding` (the API's
+/// own answers, rendered for the request, never do).
+fn from_cache(response: &reqwest::Response) -> bool {
+    response.headers().get_all("vary").iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    })
+}
+
+/// GET the API answer at `path` until it comes from the cache; its `ETag`.
+async fn warm_api(app: &TestApp, path: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        if from_cache(&response) {
+            return etag(&response).expect("an ETag");
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "GET {path} never came from the page cache"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The JSON body of an API answer.
+async fn json(response: reqwest::Response) -> serde_json::Value {
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn api_answers_with_a_query_are_cached_and_revalidate() {
+    let app = TestApp::spawn().await;
+    let path = "/api/v1/speakers?page=2&per_page=1";
+    let tag = warm_api(&app, path).await;
+    assert!(app.pages.query_len() >= 1, "kept on the queries' shelf");
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(etag(&response).as_ref(), Some(&tag));
+    assert!(response.bytes().await.unwrap().is_empty());
+    // Compressed once, like a page; the same answer as the one the API renders itself.
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    assert!(
+        response.headers()["link"]
+            .to_str()
+            .unwrap()
+            .contains("rel=\"first\"")
+    );
+    let page = json(app.get(path).await).await;
+    assert_eq!(page["page"], 2);
+    // The whole query is the key: other parameters are other answers.
+    let other = json(app.get("/api/v1/speakers?page=3&per_page=1").await).await;
+    assert_eq!(other["page"], 3);
+    assert_ne!(other["items"], page["items"]);
+    // Problems never enter; pages with an unrelated query still do not either.
+    let held = app.pages.query_len();
+    for (bad, status) in [
+        ("/api/v1/speakers?page=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/speakers?page=99", StatusCode::NOT_FOUND),
+        ("/api/v1/speakers/nobody?x=1", StatusCode::BAD_REQUEST),
+    ] {
+        for _ in 0..2 {
+            let response = app.get(bad).await;
+            assert_eq!(response.status(), status, "{bad}");
+            assert!(etag(&response).is_none(), "{bad}: a problem has no ETag");
+        }
+    }
+    let filtered = app.get("/organisations?country=pk").await;
+    assert!(etag(&filtered).is_none());
+    assert!(
+        app.pages.query_len() <= held + 1,
+        "only the page=3 answer was added"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_edit_drops_cached_api_answers_at_once() {
+    let app = TestApp::spawn_logged_in().await;
+    let item = "/api/v1/speakers/ghulam-qadir";
+    let list = "/api/v1/speakers?per_page=2";
+    let item_tag = warm_api(&app, item).await;
+    let list_tag = warm_api(&app, list).await;
+    edit_role(&app, "ghulam-qadir", "Edited for the API").await;
+    // No waiting: the instance that saved has heard of its own change before answering.
+    let response = app.get(item).await;
+    assert_ne!(etag(&response), Some(item_tag));
+    assert_eq!(json(response).await["role"]["en"], "Edited for the API");
+    let response = app.get(list).await;
+    assert_ne!(etag(&response), Some(list_tag));
+    let speakers = json(response).await;
+    assert!(
+        speakers["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["role"]["en"] == "Edited for the API"),
+        "{speakers}"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_unique_queries_never_evicts_the_pages() {
+    use forum_portal::web::page_cache::MAX_QUERY_ENTRIES;
+    let app = TestApp::spawn().await;
+    let pages = ["/speakers", "/zh/organisations", "/ur", "/robots.txt"];
+    let mut tags = Vec::new();
+    for path in pages {
+        tags.push(warm(&app, path).await);
+    }
+    warm_api(&app, "/api/v1/forum").await;
+    let held_pages = app.pages.len() - app.pages.query_len();
+    assert!(
+        held_pages > pages.len(),
+        "the pages and the forum answer are held"
+    );
+    // Every one a new address (`page=1`, `page=01`, `page=001`, ...), every one a 200.
+    let flood = MAX_QUERY_ENTRIES + 100;
+    for zeros in 0..flood {
+        let path = format!("/api/v1/quotes?per_page=1&page={}1", "0".repeat(zeros));
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    assert_eq!(
+        app.pages.query_len(),
+        MAX_QUERY_ENTRIES,
+        "the queries' shelf is full, and no fuller"
+    );
+    assert_eq!(
+        app.pages.len() - app.pages.query_len(),
+        held_pages,
+        "no page was dropped for the queries"
+    );
+    for (path, tag) in pages.iter().zip(&tags) {
+        let response = app.get(path).await;
+        assert!(from_cache(&response), "{path} is still held");
+        assert_eq!(etag(&response).as_ref(), Some(tag), "{path}");
+    }
+    // The newest queries are held (the oldest made room for them).
+    let newest = format!("/api/v1/quotes?per_page=1&page={}1", "0".repeat(flood - 1));
+    let before = app.pages.query_len();
+    assert!(from_cache(&app.get(&newest).await));
+    assert_eq!(app.pages.query_len(), before);
 }

@@ -15,7 +15,11 @@ use crate::site::crawl;
 /// (each language's own name), or what is not shown as text (head, scripts, styles).
 fn english_is_expected(element: &ElementRef) -> bool {
     let value = element.value();
-    matches!(value.name(), "head" | "script" | "style")
+    // Code (identifiers, addresses) is in no language; the API page's reference text (from
+    // the OpenAPI document) is kept in English and marked so.
+    matches!(value.name(), "head" | "script" | "style" | "code")
+        || (value.attr("lang") == Some("en")
+            && value.has_class("en-reference", scraper::CaseSensitivity::CaseSensitive))
         || (value.name() == "bdi" && value.attr("lang") == Some("en"))
         || value.has_class("quote__original", scraper::CaseSensitivity::CaseSensitive)
         || value.has_class("lang-switch", scraper::CaseSensitivity::CaseSensitive)
