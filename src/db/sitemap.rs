@@ -134,11 +134,13 @@ pub const FIXED_PAGES_SQL: &str = concat!(
     "),
         json_build_object('path', '/exhibitors', 'lastmod', ",
     w3c_datetime!("l.exhibitors"),
-    "))
+    "),
+        json_build_object('path', '/api', 'lastmod', NULL))
      FROM l"
 );
 
-/// The home page and the lists (their first pages), with their `lastmod`.
+/// The home page, the lists (their first pages) and the API's page, with their `lastmod` (none
+/// for the API's page, which no data dates).
 pub async fn fixed_pages(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Page>> {
     let Json(pages) = sqlx::query_scalar(FIXED_PAGES_SQL).fetch_one(db).await?;
     Ok(pages)

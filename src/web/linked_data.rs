@@ -1,6 +1,7 @@
 //! schema.org data for search engines and link previews: each public page describes what it
 //! shows as JSON-LD (an `Event` for the forum, a `Person` for a speaker, an `Organization`,
-//! a `CreativeWork` for an agreement, an `ItemList` for a list), in the page's own language.
+//! a `CreativeWork` for an agreement, an `ItemList` for a list, a `WebAPI` for the API's page),
+//! in the page's own language.
 //!
 //! Built with serde from typed structs, never pasted together as text: every value is escaped
 //! by the serializer, and [`JsonLd`] then escapes `<`, `>` and `&` so that no text can end the
@@ -414,6 +415,30 @@ pub fn exhibitor(booth: &Booth, lang: Lang) -> JsonLd {
     JsonLd::new(OrganisationNode {
         event: Some(Reference { id: fair_id() }),
         ..organisation_ref_node(&booth.organisation, lang)
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WebApi {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    description: String,
+    url: String,
+    documentation: String,
+    in_language: &'static str,
+}
+
+/// The API's page: a `WebAPI`, documented by its OpenAPI document.
+pub fn web_api(title: &str, description: &str, lang: Lang) -> JsonLd {
+    JsonLd::new(WebApi {
+        kind: "WebAPI",
+        name: title.to_owned(),
+        description: description.to_owned(),
+        url: page_url(lang, "/api"),
+        documentation: site::absolute("/api/openapi.json"),
+        in_language: lang.tag(),
     })
 }
 

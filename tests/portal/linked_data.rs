@@ -46,6 +46,7 @@ fn expected_types(path: &str) -> &'static [&'static str] {
     let segments: Vec<&str> = neutral.split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
         [] => &["Event"],
+        ["api"] => &["WebAPI"],
         [_list] => &["ItemList"],
         ["speakers", _] => &["Person"],
         ["agreements", _] => &["CreativeWork"],

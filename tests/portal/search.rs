@@ -560,7 +560,9 @@ async fn the_language_switcher_keeps_the_search() {
     let page = app.page(&target, StatusCode::OK).await;
     assert_eq!(page.attrs("#search-q", "value"), ["合作"]);
     // A query is written again before it reaches the redirect: nothing but escaped pairs.
-    let response = app.get("/lang/en/search?q=a%0D%0ASet-Cookie:x%3D1&&=").await;
+    let response = app
+        .get("/lang/en/search?q=a%0D%0ASet-Cookie:x%3D1&&=")
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         crate::helpers::location(&response),

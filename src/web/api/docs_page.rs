@@ -181,7 +181,9 @@ pub async fn show(State(state): State<AppState>) -> Result<ApiPage> {
     let document = serde_json::to_value(openapi::with_server(state.web.public_url.as_deref()))
         .map_err(anyhow::Error::from)?;
     Ok(ApiPage {
-        meta: PageMeta::new(lang.t("api.title"), lang.t("api.description"), None),
+        meta: PageMeta::new(lang.t("api.title"), lang.t("api.description"), None).with_linked_data(
+            crate::web::linked_data::web_api(lang.t("api.title"), lang.t("api.description"), lang),
+        ),
         document_url: crate::web::site::absolute("/api/openapi.json"),
         server: document["servers"][0]["url"]
             .as_str()

@@ -1,5 +1,5 @@
 //! The sitemap (sitemaps.org protocol 0.9): `/sitemap.xml` is an index of the sitemap files,
-//! `/sitemaps/pages.xml` (the home page and the four lists) and `/sitemaps/entries-N.xml`
+//! `/sitemaps/pages.xml` (the home page, the four lists and the API's page) and `/sitemaps/entries-N.xml`
 //! (every published entry's page, 1,000 entries a file: the protocol allows 50,000 addresses
 //! a file and a site with `--scale 10000` demo data has 120,000).
 //!
