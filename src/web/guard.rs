@@ -71,6 +71,22 @@ pub async fn check_request(
 
 /// Where a request the trusted proxy received over plain HTTP (`X-Forwarded-Proto: http`)
 /// belongs: the same path on the public URL's host over HTTPS.
+/// The scheme a request reached the site over: HTTPS under `--secure-cookies`, or when the
+/// trusted proxy says so in `X-Forwarded-Proto`; HTTP otherwise. For building this site's own
+/// origin from a request (the admin's `Origin` check; downloads without a public URL).
+pub fn request_scheme(headers: &HeaderMap, web: &WebConfig) -> &'static str {
+    let proxied_https = web.sessions.trust_forwarded_for
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    if web.sessions.secure_cookies || proxied_https {
+        "https"
+    } else {
+        "http"
+    }
+}
+
 fn https_location(request: &Request, public_url: &str) -> Option<HeaderValue> {
     let proto = request.headers().get("x-forwarded-proto")?.to_str().ok()?;
     if !proto.trim().eq_ignore_ascii_case("http") {

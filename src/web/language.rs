@@ -139,14 +139,17 @@ mod tests {
             Default::default(),
             None,
         ));
-        for (path, expected) in [
-            ("/speakers", "/ur/speakers"),
-            ("/", "/ur"),
-            ("//evil.example", "/ur"),
-            ("/\\evil.example", "/ur"),
-            ("/a?b", "/ur"),
+        for (path, query, expected) in [
+            ("/speakers", None, "/ur/speakers"),
+            ("/", None, "/ur"),
+            ("//evil.example", None, "/ur"),
+            ("/\\evil.example", None, "/ur"),
+            ("/a?b", None, "/ur"),
+            ("/speakers", Some("page=2"), "/ur/speakers?page=2"),
+            ("/search", Some("q=a%0d%0ab&&x"), "/ur/search?q=a%0D%0Ab&x="),
+            ("//evil.example", Some("q=x"), "/ur"),
         ] {
-            let response = remember(&web, "ur", path);
+            let response = remember(&web, "ur", path, query);
             assert_eq!(response.headers()[header::LOCATION], expected, "{path}");
             let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
             assert!(cookie.starts_with("lang=ur;"), "{cookie}");

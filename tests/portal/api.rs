@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Mutex;
 
-use forum_portal::state::{AppState, WebConfig};
+use forum_portal::state::AppState;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -742,14 +742,7 @@ async fn etags_revalidate_with_and_without_the_page_cache() {
 
 #[tokio::test]
 async fn links_are_absolute_with_a_public_url() {
-    let (database, db) = seeded_database().await;
-    let mut state = AppState::new(db);
-    state.web = std::sync::Arc::new(WebConfig::new(
-        WebConfig::source_tree_static_dir(),
-        Default::default(),
-        Some("https://forum.example.org".to_owned()),
-    ));
-    let app = TestApp::spawn_with_state(database, state).await;
+    let app = TestApp::spawn_with_public_url("https://forum.example.org").await;
     let host = [("host", "forum.example.org")];
     let document = fetch_with(&app, "/api/openapi.json", &host).await;
     assert_eq!(document.status, StatusCode::OK);

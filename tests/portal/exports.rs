@@ -1042,14 +1042,7 @@ async fn the_sitemap_lists_every_public_page_and_nothing_else() {
 
 #[tokio::test]
 async fn with_a_public_url_the_sitemap_and_feed_are_absolute_and_cached() {
-    let (database, db) = crate::helpers::seeded_database().await;
-    let mut state = forum_portal::state::AppState::new(db);
-    state.web = std::sync::Arc::new(forum_portal::state::WebConfig::new(
-        forum_portal::state::WebConfig::source_tree_static_dir(),
-        Default::default(),
-        Some("https://forum.example.org".to_owned()),
-    ));
-    let app = TestApp::spawn_with_state(database, state).await;
+    let app = TestApp::spawn_with_public_url("https://forum.example.org").await;
     let get = |path: &str| {
         app.client
             .get(app.url(path))

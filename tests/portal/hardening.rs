@@ -16,14 +16,7 @@ use forum_portal::state::{AppState, WebConfig};
 
 /// A server with these session settings and public URL.
 async fn spawn_configured(sessions: SessionArgs, public_url: Option<&str>) -> TestApp {
-    let (database, db) = seeded_database().await;
-    let mut state = AppState::new(db);
-    state.web = Arc::new(WebConfig::new(
-        WebConfig::source_tree_static_dir(),
-        sessions,
-        public_url.map(str::to_owned),
-    ));
-    TestApp::spawn_with_state(database, state).await
+    TestApp::spawn_configured(sessions, public_url).await
 }
 
 /// The headers every answer must carry, whatever its status.

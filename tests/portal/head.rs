@@ -168,14 +168,7 @@ async fn search_engines_get_alternates_and_no_error_pages() {
 
 #[tokio::test]
 async fn a_configured_public_url_makes_the_absolute_links() {
-    let (database, db) = crate::helpers::seeded_database().await;
-    let mut state = forum_portal::state::AppState::new(db);
-    state.web = std::sync::Arc::new(forum_portal::state::WebConfig::new(
-        forum_portal::state::WebConfig::source_tree_static_dir(),
-        Default::default(),
-        Some("https://forum.example.org".to_owned()),
-    ));
-    let app = TestApp::spawn_with_state(database, state).await;
+    let app = TestApp::spawn_with_public_url("https://forum.example.org").await;
     // The public URL's host is the only one served (the proxy in front passes it on).
     let response = app
         .client

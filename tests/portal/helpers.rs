@@ -159,12 +159,27 @@ impl TestApp {
 
     /// Start the real router over a fresh seeded database with these session settings.
     pub async fn spawn_with_sessions(sessions: forum_portal::config::SessionArgs) -> Self {
+        Self::spawn_configured(sessions, None).await
+    }
+
+    /// Start the real router over a fresh seeded database, served at `public_url` (as with
+    /// `--public-url`: absolute links, and requests for that host only).
+    pub async fn spawn_with_public_url(public_url: &str) -> Self {
+        Self::spawn_configured(Default::default(), Some(public_url)).await
+    }
+
+    /// Start the real router over a fresh seeded database with these session settings and
+    /// public URL.
+    pub async fn spawn_configured(
+        sessions: forum_portal::config::SessionArgs,
+        public_url: Option<&str>,
+    ) -> Self {
         let (database, db) = seeded_database().await;
         let mut state = AppState::new(db);
         state.web = std::sync::Arc::new(forum_portal::state::WebConfig::new(
             forum_portal::state::WebConfig::source_tree_static_dir(),
             sessions,
-            None,
+            public_url.map(str::to_owned),
         ));
         Self::spawn_with_state(database, state).await
     }

@@ -265,14 +265,7 @@ async fn open_graph_tags_describe_the_page_in_its_language() {
 
 #[tokio::test]
 async fn with_a_public_url_links_in_previews_and_json_ld_are_absolute() {
-    let (database, db) = crate::helpers::seeded_database().await;
-    let mut state = forum_portal::state::AppState::new(db);
-    state.web = std::sync::Arc::new(forum_portal::state::WebConfig::new(
-        forum_portal::state::WebConfig::source_tree_static_dir(),
-        Default::default(),
-        Some("https://forum.example.org".to_owned()),
-    ));
-    let app = TestApp::spawn_with_state(database, state).await;
+    let app = TestApp::spawn_with_public_url("https://forum.example.org").await;
     let response = app
         .client
         .get(app.url("/ur/speakers/moin-ul-haque"))

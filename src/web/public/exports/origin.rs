@@ -40,16 +40,7 @@ impl Origin {
         if let Some(origin) = Self::configured(web) {
             return Ok(origin);
         }
-        let proxied_https = web.sessions.trust_forwarded_for
-            && headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
-        let scheme = if web.sessions.secure_cookies || proxied_https {
-            "https"
-        } else {
-            "http"
-        };
+        let scheme = crate::web::guard::request_scheme(headers, web);
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
