@@ -98,6 +98,22 @@ pub const ENTRY_CHUNK_SQL: &str = concat!(
     ") x WHERE x.n / $1 + 1 = $2"
 );
 
+/// How many entry files there are: a count of the published entries, far cheaper than
+/// numbering them, so that an address past the last file costs no more than this.
+pub async fn chunk_count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT ((SELECT count(*) FROM people WHERE published)
+               + (SELECT count(*) FROM organisations WHERE published)
+               + (SELECT count(*) FROM agreements WHERE published)
+               + (SELECT count(*) FROM booths b JOIN organisations o ON o.id = b.organisation_id
+                   WHERE b.published AND o.published)
+               + $1 - 1) / $1",
+    )
+    .bind(CHUNK)
+    .fetch_one(db)
+    .await
+}
+
 /// The entries of file `number` (from 1); empty past the last.
 pub async fn entry_chunk(db: impl PgExecutor<'_>, number: i64) -> sqlx::Result<Vec<Page>> {
     let Json(pages) = sqlx::query_scalar(ENTRY_CHUNK_SQL)

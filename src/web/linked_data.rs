@@ -9,7 +9,8 @@
 //!
 //! Only what the report (or an admin) says is stated: the forum has no `organizer`, `sponsor`
 //! or `funder` here, because the report names none; agreements list their parties as
-//! `contributor`s and nothing more; an organisation's country (the country it belongs to: the
+//! `contributor`s and nothing more; no `inLanguage` (the report does not say in which language
+//! the forum was held or the agreements written, and a page's language is its `lang`); an organisation's country (the country it belongs to: the
 //! Pakistani embassy is in Beijing) is not given as its address.
 
 use std::fmt;
@@ -123,8 +124,6 @@ struct Event {
     location: Place,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    in_language: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     performer: Vec<PersonNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -192,7 +191,6 @@ struct CreativeWork {
     name: String,
     url: String,
     genre: String,
-    in_language: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,7 +288,6 @@ fn fair(forum: &Forum, lang: Lang, location: impl Fn() -> Place) -> Option<Event
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
         location: location(),
         url: None,
-        in_language: None,
         performer: Vec::new(),
         super_event: None,
     })
@@ -330,7 +327,6 @@ pub fn forum(forum: &Forum, speakers: &[PersonSummary], lang: Lang) -> JsonLd {
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
         location: place(),
         url: Some(page_url(lang, "/")),
-        in_language: Some(lang.tag()),
         performer: speakers
             .iter()
             .map(|speaker| person_summary_node(speaker, lang))
@@ -394,7 +390,6 @@ pub fn agreement(agreement: &Agreement, lang: Lang) -> JsonLd {
         name: text(&agreement.title, lang),
         url: page_url(lang, &format!("/agreements/{}", agreement.slug)),
         genre: text(&agreement.kind, lang),
-        in_language: lang.tag(),
         description: optional_text(agreement.description.as_ref(), lang),
         date_created: agreement.signed_on.map(iso_date),
         contributor: agreement
@@ -427,7 +422,6 @@ struct WebApi {
     description: String,
     url: String,
     documentation: String,
-    in_language: &'static str,
 }
 
 /// The API's page: a `WebAPI`, documented by its OpenAPI document.
@@ -438,7 +432,6 @@ pub fn web_api(title: &str, description: &str, lang: Lang) -> JsonLd {
         description: description.to_owned(),
         url: page_url(lang, "/api"),
         documentation: site::absolute("/api/openapi.json"),
-        in_language: lang.tag(),
     })
 }
 

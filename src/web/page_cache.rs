@@ -78,6 +78,10 @@ pub const MAX_ENTRIES: usize = 4096;
 /// Most bytes held at once (every variant of every page).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
+/// Longest query string whose answer is kept (a search of 200 Chinese characters, each
+/// percent-encoded in 9 bytes, fits).
+const MAX_QUERY_KEY_BYTES: usize = 2048;
+
 /// Most answers to addresses with a query string held at once (a shelf of their own).
 pub const MAX_QUERY_ENTRIES: usize = 1024;
 
@@ -638,7 +642,11 @@ fn cache_key(request: &Request) -> Option<String> {
     }
     let key = match uri.query() {
         None => path.to_owned(),
-        Some(query) if is_query_keyed(path) => format!("{path}?{query}"),
+        // A long query is never what a link or a search box sends (the box keeps 200
+        // characters): not worth a shelf entry whose key alone could be 64 KiB.
+        Some(query) if is_query_keyed(path) && query.len() <= MAX_QUERY_KEY_BYTES => {
+            format!("{path}?{query}")
+        }
         Some(_) => return None,
     };
     let neutral = Locale::from_path(path).path;

@@ -364,7 +364,7 @@ async fn with_nothing_published_every_download_still_answers() {
             .ends_with("Shared Journey to a Digital Era")
     );
     assert!(calendar.events[0].description.is_none());
-    // The sitemap lists the home page and the (empty) lists, and no entry file.
+    // The sitemap lists the home page, the (empty) lists and the API's page, and no entry file.
     let sitemap = read_sitemap(&app).await;
     assert_eq!(sitemap.files, [app.url("/sitemaps/pages.xml")]);
     assert_eq!(
@@ -374,7 +374,8 @@ async fn with_nothing_published_every_download_still_answers() {
             "/agreements",
             "/exhibitors",
             "/organisations",
-            "/speakers"
+            "/speakers",
+            "/api"
         ]
         .iter()
         .flat_map(|p| in_every_language(p))

@@ -94,9 +94,6 @@ async fn every_public_page_describes_itself_in_its_own_language() {
             page_title(&page)
         );
         let lang = page.attrs("html", "lang").concat();
-        if let Some(in_language) = data.get("inLanguage") {
-            assert_eq!(in_language, &Value::from(lang.clone()), "{}", fetched.path);
-        }
         if kind == "ItemList" {
             let items = data["itemListElement"].as_array().expect("items");
             assert!(!items.is_empty(), "{}: an empty list", fetched.path);
@@ -178,7 +175,10 @@ async fn the_forum_is_an_event_with_what_rich_results_require() {
     // The Chinese page describes the same event in Chinese.
     let event = json_ld(&app.page("/zh", StatusCode::OK).await, "/zh");
     assert_eq!(event["location"]["address"]["addressLocality"], "北京");
-    assert_eq!(event["inLanguage"], "zh-Hans");
+    assert!(
+        event.get("inLanguage").is_none(),
+        "the report does not say in which language the forum was held"
+    );
     assert_eq!(event["url"], "/zh");
     assert!(
         event["performer"]

@@ -682,4 +682,12 @@ async fn a_flood_of_unique_queries_never_evicts_the_pages() {
     let before = app.pages.query_len();
     assert!(from_cache(&app.get(&newest).await));
     assert_eq!(app.pages.query_len(), before);
+    // A query longer than any link or the search box sends is answered, and never held (its
+    // key alone could be 64 KiB).
+    let long = format!("/api/v1/quotes?per_page=1&page={}1", "0".repeat(3000));
+    assert_eq!(app.get(&long).await.status(), StatusCode::OK);
+    let again = app.get(&long).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert!(!from_cache(&again), "a 3 KB query is not held");
+    assert_eq!(app.pages.query_len(), before);
 }

@@ -150,6 +150,7 @@ async fn urdu_letter_variants_and_diacritics_still_match() {
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     for query in ["کتابی", "ادارہ", "تجارہ", "ادارۃ"] {
         let page = search(&app, "/ur", query).await;
         assert_eq!(
@@ -183,11 +184,31 @@ async fn drafts_and_what_belongs_to_them_are_never_found() {
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     for (prefix, query) in [("", "quxwort"), ("/zh", "曲沃特"), ("/ur", "Quxwort")] {
         let page = search(&app, prefix, query).await;
         assert_eq!(page.count(".result"), 0, "{prefix} {query}");
         assert!(page.text(".search-summary").contains(query), "{query}");
     }
+    // An initiative is public (the home page lists every one): found, but never with a link
+    // to the draft person who mentioned it.
+    sqlx::query(
+        "INSERT INTO initiatives (slug, name, mentioned_by_id)
+         SELECT 'zorblatt-plan', '{\"en\": \"Zorblatt Plan\"}', id FROM people
+          WHERE slug = 'draft-person'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.changes_heard().await;
+    let page = search(&app, "", "zorblatt").await;
+    assert_eq!(links(&page, "initiatives").len(), 1);
+    assert!(
+        page.attrs("a", "href")
+            .iter()
+            .all(|href| !href.contains("draft-person")),
+        "no link to the draft person"
+    );
 
     // Published, the same entries are found: the search above could have found them.
     sqlx::raw_sql(
@@ -198,6 +219,7 @@ async fn drafts_and_what_belongs_to_them_are_never_found() {
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     let page = search(&app, "", "quxwort").await;
     for kind in ["people", "organisations", "agreements", "booths", "quotes"] {
         assert_eq!(links(&page, kind).len(), 1, "{kind}");
@@ -307,6 +329,7 @@ async fn marked_words_and_content_are_escaped() {
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     let page = search(&app, "", "<b>bold").await;
     assert_eq!(
         page.text("#results-organisations ~ .results .result__title"),
@@ -366,6 +389,7 @@ async fn the_index_follows_every_change() {
     .execute(&app.db)
     .await
     .unwrap();
+    app.changes_heard().await;
     let page = search(&app, "", "quantum").await;
     assert_eq!(links(&page, "organisations"), ["/organisations/netsol"]);
     // Its booth is found by the organisation's new name too.
@@ -375,6 +399,7 @@ async fn the_index_follows_every_change() {
         .execute(&app.db)
         .await
         .unwrap();
+    app.changes_heard().await;
     let left: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM search_entries WHERE kind = 'booths'
             AND entity_id NOT IN (SELECT id FROM booths)",

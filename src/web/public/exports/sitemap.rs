@@ -62,6 +62,9 @@ pub async fn file(
             .filter(|n| !n.starts_with('0') && n.len() <= 9)
             .and_then(|n| n.parse::<i64>().ok())
             .ok_or(AppError::NotFound)?;
+        if number > crate::db::sitemap::chunk_count(&state.db).await? {
+            return Err(AppError::NotFound);
+        }
         let pages = crate::db::sitemap::entry_chunk(&state.db, number).await?;
         if pages.is_empty() {
             return Err(AppError::NotFound);

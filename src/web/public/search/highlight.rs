@@ -149,9 +149,12 @@ pub fn window(text: &str, ranges: &[(usize, usize)], max: usize) -> (usize, usiz
     let before: Vec<usize> = text[..first].char_indices().map(|(i, _)| i).collect();
     let mut start = before.len().checked_sub(lead).map_or(0, |n| before[n]);
     if start > 0
-        && let Some(space) = text[start..first].find(char::is_whitespace)
+        && let Some((space, c)) = text[start..first]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
     {
-        start += space + 1;
+        // After the space, whatever its width (U+00A0 is 2 bytes, U+3000 3).
+        start += space + c.len_utf8();
     }
     let end = text[start..]
         .char_indices()
@@ -216,5 +219,27 @@ mod tests {
         assert!(start <= ranges[0].0 && ranges[0].1 <= end);
         assert!(text[start..end].chars().count() <= 120);
         assert!(text[start..].starts_with("word"));
+    }
+
+    #[test]
+    fn the_window_starts_after_a_wide_space() {
+        for space in ["\u{3000}", "\u{a0}", "\u{2003}", " "] {
+            let text = format!(
+                "{}{space}{}target{}",
+                "字".repeat(100),
+                "文".repeat(30),
+                "尾".repeat(300)
+            );
+            let first = text.find("target").unwrap();
+            let (start, end, cut_before, cut_after) =
+                window(&text, &[(first, first + "target".len())], 240);
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+            assert!(cut_before && cut_after);
+            assert!(text[start..end].contains("target"), "{space:?}");
+            assert!(
+                text[start..].starts_with('文'),
+                "starts after the space {space:?}"
+            );
+        }
     }
 }
