@@ -13,6 +13,7 @@ pub mod page_cache;
 pub mod public;
 pub mod render;
 pub mod site;
+pub mod spreadsheet;
 pub mod static_files;
 
 use std::sync::Arc;

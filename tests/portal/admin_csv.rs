@@ -300,6 +300,44 @@ async fn export_then_import_round_trips_with_no_changes() {
 }
 
 #[tokio::test]
+async fn formulas_are_exported_as_text_and_read_back_as_written() {
+    let app = TestApp::spawn_logged_in().await;
+    // A translator's text that a spreadsheet would run, and one that already starts with a quote.
+    let role =
+        r#"{"en": "=HYPERLINK(\"http://evil.example\",\"click\")", "zh": "'=1+1", "ur": "-5"}"#;
+    sqlx::query("UPDATE people SET role = $1::jsonb WHERE slug = 'moin-ul-haque'")
+        .bind(role)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let before = history_count(&app).await;
+    let rows = export(&app, "/admin/people/export.csv").await;
+    let slug = column(&rows, "slug")
+        .iter()
+        .position(|s| *s == "moin-ul-haque")
+        .unwrap();
+    assert_eq!(
+        column(&rows, "role")[slug],
+        r#"'=HYPERLINK("http://evil.example","click")"#
+    );
+    assert_eq!(column(&rows, "role.zh")[slug], "''=1+1");
+    assert_eq!(column(&rows, "role.ur")[slug], "'-5");
+    // The same file imported changes nothing: the quotes are read back off.
+    let (status, page) = preview(&app, "people", &to_csv(&rows)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{:?}",
+        page.texts(".import-errors li")
+    );
+    assert_eq!(
+        page.text(".import-preview [role=status]"),
+        "0 new, 0 changed, 4 unchanged"
+    );
+    assert_eq!(history_count(&app).await, before);
+}
+
+#[tokio::test]
 async fn a_changed_row_shows_its_diff_and_confirming_writes_the_file_in_one_go() {
     let app = TestApp::spawn_logged_in().await;
     let mut rows = export(&app, "/admin/people/export.csv").await;

@@ -122,7 +122,9 @@ pub fn cells(spec: &EntitySpec, id: i64, row: &Map<String, Value>, slugs: &Slugs
                 Some(FieldKind::Reference(table)) if !raw.get(input).is_empty() => {
                     slugs.slug(table, raw.get(input))
                 }
-                _ => raw.get(input).to_owned(),
+                // A text that a spreadsheet would run as a formula is shown as text;
+                // the import reads it back as written.
+                _ => crate::web::spreadsheet::guard(raw.get(input).to_owned()),
             }
         })
         .collect()
@@ -159,7 +161,7 @@ pub fn apply_cells(
         } else {
             match kind {
                 Some(FieldKind::Reference(table)) => slugs.id(table, cell.trim()),
-                _ => cell.to_owned(),
+                _ => crate::web::spreadsheet::read_back(cell).to_owned(),
             }
         };
         raw.fields.insert(input.clone(), value);

@@ -12,13 +12,9 @@
 //! Addresses are absolute with a configured public URL, else paths on this site (a request's
 //! `Host` never reaches a file that is cached for everyone).
 //!
-//! **Formulas**: a cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
-//! `@`, a tab or a carriage return, or their full-width forms, which spreadsheets in Chinese
-//! settings also take as formulas) is written with a `'` in front (OWASP's advice on CSV
-//! injection). These files go to anyone, and their texts are written by editors and
-//! translators, whom a reader of the file has no reason to trust with running formulas on
-//! their computer. The admin's export (`web::admin::table_csv`) writes cells as they are,
-//! because its files are read back by the admin's import.
+//! **Formulas**: a cell that a spreadsheet would run as a formula is written with a `'` in
+//! front ([`crate::web::spreadsheet`]). The admin's export does the same, reversibly, since its
+//! files come back through the admin's import.
 
 use axum::extract::State;
 use axum::http::header;
@@ -95,18 +91,6 @@ impl<T> Column<T> {
     }
 }
 
-/// `text` as a spreadsheet will show it, never run it (see the module's documentation).
-pub fn neutralise(text: String) -> String {
-    const FORMULA_STARTS: [char; 10] = [
-        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
-    ];
-    if text.starts_with(FORMULA_STARTS) {
-        format!("'{text}")
-    } else {
-        text
-    }
-}
-
 /// The file of `rows` with `columns`.
 pub fn write<T>(columns: &[Column<T>], rows: &[T], links: &Links) -> Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
@@ -119,7 +103,7 @@ pub fn write<T>(columns: &[Column<T>], rows: &[T], links: &Links) -> Result<Vec<
         let cells = columns
             .iter()
             .flat_map(|column| column.cells(row, links))
-            .map(neutralise);
+            .map(crate::web::spreadsheet::neutralise);
         writer.write_record(cells).map_err(internal)?;
     }
     writer
@@ -386,16 +370,6 @@ csv_file!(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_shown_not_run() {
-        for formula in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "＝1+1", "＠x"] {
-            assert_eq!(neutralise(formula.to_owned()), format!("'{formula}"));
-        }
-        for plain in ["Moin ul Haque", "中文", "اردو", "", "1-2", "a=b"] {
-            assert_eq!(neutralise(plain.to_owned()), plain);
-        }
-    }
 
     #[test]
     fn a_localized_field_has_a_version_and_a_mark_per_language() {
