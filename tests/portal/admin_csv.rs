@@ -272,29 +272,39 @@ async fn an_import_with_one_bad_row_writes_nothing_and_names_the_line() {
     assert_eq!(history_count(&app).await, before, "nothing written");
 }
 
+/// Preview an import of `rows` for `entity`: valid, `entries` unchanged, nothing to write.
+async fn assert_import_changes_nothing(
+    app: &TestApp,
+    entity: &str,
+    rows: &[Vec<String>],
+    entries: usize,
+) {
+    let (status, page) = preview(app, entity, &to_csv(rows)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{entity}: {:?}",
+        page.texts(".import-errors li")
+    );
+    assert_eq!(
+        page.text(".import-preview [role=status]"),
+        format!("0 new, 0 changed, {entries} unchanged"),
+        "{entity}"
+    );
+    assert_eq!(
+        page.count(".import-confirm"),
+        0,
+        "{entity}: nothing to write"
+    );
+}
+
 #[tokio::test]
 async fn export_then_import_round_trips_with_no_changes() {
     let app = TestApp::spawn_logged_in().await;
     let before = history_count(&app).await;
     for (entity, entries) in [("organisations", 11), ("people", 4), ("booths", 7)] {
         let rows = export(&app, &format!("/admin/{entity}/export.csv")).await;
-        let (status, page) = preview(&app, entity, &to_csv(&rows)).await;
-        assert_eq!(
-            status,
-            StatusCode::OK,
-            "{entity}: {:?}",
-            page.texts(".import-errors li")
-        );
-        assert_eq!(
-            page.text(".import-preview [role=status]"),
-            format!("0 new, 0 changed, {entries} unchanged"),
-            "{entity}"
-        );
-        assert_eq!(
-            page.count(".import-confirm"),
-            0,
-            "{entity}: nothing to write"
-        );
+        assert_import_changes_nothing(&app, entity, &rows, entries).await;
     }
     assert_eq!(history_count(&app).await, before);
 }
@@ -323,17 +333,7 @@ async fn formulas_are_exported_as_text_and_read_back_as_written() {
     assert_eq!(column(&rows, "role.zh")[slug], "''=1+1");
     assert_eq!(column(&rows, "role.ur")[slug], "'-5");
     // The same file imported changes nothing: the quotes are read back off.
-    let (status, page) = preview(&app, "people", &to_csv(&rows)).await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{:?}",
-        page.texts(".import-errors li")
-    );
-    assert_eq!(
-        page.text(".import-preview [role=status]"),
-        "0 new, 0 changed, 4 unchanged"
-    );
+    assert_import_changes_nothing(&app, "people", &rows, 4).await;
     assert_eq!(history_count(&app).await, before);
 }
 
