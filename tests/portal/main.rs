@@ -29,6 +29,7 @@ mod hardening;
 mod head;
 mod interface_language;
 mod keyboard;
+mod layout;
 mod linked_data;
 mod login_flood;
 mod merge;
