@@ -31,6 +31,7 @@ mod interface_language;
 mod keyboard;
 mod linked_data;
 mod login_flood;
+mod media;
 mod merge;
 mod migrations;
 mod no_javascript;
