@@ -102,9 +102,13 @@ impl Documents {
     /// The documents there are, with their language, in the order en, zh, ur.
     pub fn present(&self) -> Vec<(crate::i18n::Lang, &super::media::Document)> {
         use crate::i18n::Lang;
-        [(Lang::En, &self.en), (Lang::Zh, &self.zh), (Lang::Ur, &self.ur)]
-            .into_iter()
-            .filter_map(|(lang, doc)| doc.as_ref().map(|doc| (lang, doc)))
-            .collect()
+        [
+            (Lang::En, &self.en),
+            (Lang::Zh, &self.zh),
+            (Lang::Ur, &self.ur),
+        ]
+        .into_iter()
+        .filter_map(|(lang, doc)| doc.as_ref().map(|doc| (lang, doc)))
+        .collect()
     }
 }

@@ -266,7 +266,11 @@ pub async fn attach(
             "UPDATE agreements SET document_ur_id = $2, version = version + 1, updated_at = now() WHERE id = $1"
         }
     };
-    let done = sqlx::query(sql).bind(id).bind(media).execute(&mut *tx).await?;
+    let done = sqlx::query(sql)
+        .bind(id)
+        .bind(media)
+        .execute(&mut *tx)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -288,7 +292,9 @@ pub async fn restore(
         _ => &[],
     };
     for slot in slots {
-        let wanted = target.get(slot.column()).and_then(serde_json::Value::as_i64);
+        let wanted = target
+            .get(slot.column())
+            .and_then(serde_json::Value::as_i64);
         let now = attached(&mut *tx, *slot, id).await?.flatten().map(|a| a.id);
         if wanted != now {
             attach(&mut *tx, *slot, id, wanted).await?;
@@ -341,8 +347,10 @@ pub async fn attached(
         Slot::Document(Lang::Zh) => "SELECT document_zh_id FROM agreements WHERE id = $1",
         Slot::Document(Lang::Ur) => "SELECT document_ur_id FROM agreements WHERE id = $1",
     };
-    let Some(media_id): Option<Option<i64>> =
-        sqlx::query_scalar(sql).bind(id).fetch_optional(&mut *conn).await?
+    let Some(media_id): Option<Option<i64>> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };

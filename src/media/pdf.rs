@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn non_pdfs_are_refused() {
-        assert_eq!(check(b"%PDF-1.4 nothing else").unwrap_err(), Refusal::NotAPdf);
+        assert_eq!(
+            check(b"%PDF-1.4 nothing else").unwrap_err(),
+            Refusal::NotAPdf
+        );
         assert_eq!(check(b"\x7fELF....").unwrap_err(), Refusal::NotAPdf);
     }
 }

@@ -155,9 +155,7 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, Refusal> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(refusal)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
     image.apply_orientation(orientation);
     Ok(image)
@@ -206,7 +204,12 @@ mod tests {
         let image = RgbaImage::from_pixel(width, height, Rgba([10, 120, 60, 128]));
         let mut out = Vec::new();
         image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(image.as_raw(), width, height, image::ExtendedColorType::Rgba8)
+            .write_image(
+                image.as_raw(),
+                width,
+                height,
+                image::ExtendedColorType::Rgba8,
+            )
             .unwrap();
         out
     }
@@ -237,7 +240,10 @@ mod tests {
     #[test]
     fn other_formats_are_refused() {
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#;
-        assert_eq!(process(svg, Purpose::Portrait).unwrap_err(), Refusal::NotAPicture);
+        assert_eq!(
+            process(svg, Purpose::Portrait).unwrap_err(),
+            Refusal::NotAPicture
+        );
         assert_eq!(process(b"", Purpose::Portrait).unwrap_err(), Refusal::Empty);
     }
 }

@@ -26,7 +26,8 @@ pub fn router() -> Router<AppState> {
 
 /// `{digest}-{width}.webp`, `{digest}-{width}.jpg` or `{digest}.pdf` → (digest, variant).
 pub fn parse_name(name: &str) -> Option<(&str, String)> {
-    let is_digest = |d: &str| d.len() == 16 && d.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let is_digest =
+        |d: &str| d.len() == 16 && d.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if let Some(digest) = name.strip_suffix(".pdf") {
         return is_digest(digest).then(|| (digest, "pdf".to_owned()));
     }
@@ -73,9 +74,7 @@ pub fn initials(name: &str) -> String {
     let words = words(name);
     match (words.first(), words.last()) {
         (Some(first), _) if !first.is_ascii() => first_letter(first),
-        (Some(first), Some(last)) if words.len() > 1 => {
-            first_letter(first) + &first_letter(last)
-        }
+        (Some(first), Some(last)) if words.len() > 1 => first_letter(first) + &first_letter(last),
         (Some(only), _) => only.chars().take(2).collect::<String>().to_uppercase(),
         _ => String::new(),
     }
@@ -84,7 +83,10 @@ pub fn initials(name: &str) -> String {
 /// An organisation's monogram for the placeholder of a missing logo: its acronym when it has
 /// a short one ("NLC"), else the first letters of its first two words.
 pub fn monogram(name: &str, short_name: Option<&str>) -> String {
-    if let Some(short) = short_name.map(str::trim).filter(|s| (1..=4).contains(&s.chars().count())) {
+    if let Some(short) = short_name
+        .map(str::trim)
+        .filter(|s| (1..=4).contains(&s.chars().count()))
+    {
         return short.to_uppercase();
     }
     let words: Vec<&str> = words(name)
@@ -136,7 +138,10 @@ async fn serve(
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
     let file = db::media::file(&state.db, digest, &variant)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -144,7 +149,10 @@ async fn serve(
     let value = |text: &str| HeaderValue::from_str(text).map_err(|e| AppError::Internal(e.into()));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
     headers.insert(header::ETAG, value(&etag)?);
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::CONTENT_TYPE, value(&file.content_type)?);
     if variant == "pdf" {
         let filename = file.filename.as_deref().unwrap_or("document.pdf");
@@ -192,7 +200,10 @@ mod tests {
         assert_eq!(initials("Xiaodong Zhang"), "XZ");
         assert_eq!(initials("张晓东"), "张");
         assert_eq!(initials(""), "");
-        assert_eq!(monogram("National Logistic Corporation (NLC)", Some("NLC")), "NLC");
+        assert_eq!(
+            monogram("National Logistic Corporation (NLC)", Some("NLC")),
+            "NLC"
+        );
         assert_eq!(monogram("Embassy of Pakistan", None), "EP");
         assert_eq!(monogram("ZBRA China", Some("ZBRA China")), "ZC");
     }

@@ -27,7 +27,12 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     });
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(image.as_raw(), width, height, image::ExtendedColorType::Rgba8)
+        .write_image(
+            image.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        )
         .unwrap();
     out
 }
@@ -66,7 +71,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for byte in bytes {
         crc ^= u32::from(*byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -88,7 +97,10 @@ fn decompression_bomb() -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(b"IHDR", &ihdr);
     // A zlib stream of a few zero bytes (the rest would inflate from nothing).
-    chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+    chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    );
     chunk(b"IEND", &[]);
     out
 }
@@ -107,7 +119,9 @@ pub fn pdf(catalog_extra: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", index + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -193,7 +207,8 @@ async fn a_photo_round_trips_upright_and_without_metadata() {
     let app = TestApp::spawn_logged_in().await;
     let id = app.id_of("people", "moin-ul-haque").await;
     let upload = jpeg_with_gps(400, 200);
-    let response = upload_picture(&app, "people", id, &ALT, ("me.jpg", "image/jpeg", &upload)).await;
+    let response =
+        upload_picture(&app, "people", id, &ALT, ("me.jpg", "image/jpeg", &upload)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), format!("/admin/people/{id}/media"));
 
@@ -215,7 +230,10 @@ async fn a_photo_round_trips_upright_and_without_metadata() {
     assert_eq!(page.attrs(img, "height"), vec!["256"]);
     let srcset = page.attrs("header picture source[type='image/webp']", "srcset");
     assert_eq!(srcset.len(), 1);
-    assert!(srcset[0].contains("-128.webp 128w") && srcset[0].contains("-200.webp 200w"), "{srcset:?}");
+    assert!(
+        srcset[0].contains("-128.webp 128w") && srcset[0].contains("-200.webp 200w"),
+        "{srcset:?}"
+    );
     assert_eq!(page.count("header .media-monogram"), 0);
     let zh = app.page("/zh/speakers/moin-ul-haque", StatusCode::OK).await;
     assert_eq!(zh.attrs(img, "alt"), vec![ALT[1].1]);
@@ -228,11 +246,17 @@ async fn a_photo_round_trips_upright_and_without_metadata() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(content_type(&response), "image/jpeg");
     let headers = response.headers().clone();
-    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let etag = headers["etag"].to_str().unwrap().to_owned();
     let body = response.bytes().await.unwrap();
-    assert!(!contains(&body, b"Exif") && !contains(&body, &[0xff, 0xe1]), "EXIF kept");
+    assert!(
+        !contains(&body, b"Exif") && !contains(&body, &[0xff, 0xe1]),
+        "EXIF kept"
+    );
     let decoded = image::load_from_memory(&body).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (128, 256));
     let again = app
@@ -250,12 +274,20 @@ async fn a_photo_round_trips_upright_and_without_metadata() {
     assert!(!contains(&body, b"EXIF") && !contains(&body, b"Exif"));
     let decoded = image::load_from_memory_with_format(&body, image::ImageFormat::WebP).unwrap();
     assert_eq!(decoded.width(), 128);
-    assert_eq!(app.get("/media/0000000000000000-128.jpg").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/media/0000000000000000-128.jpg").await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // History says the photo changed; removing it is an edit too, and the page falls back to
     // the initials.
-    let history = app.page(&format!("/admin/people/{id}/history"), StatusCode::OK).await;
-    assert!(history.html.html().contains("Photo"), "history does not name the photo");
+    let history = app
+        .page(&format!("/admin/people/{id}/history"), StatusCode::OK)
+        .await;
+    assert!(
+        history.html.html().contains("Photo"),
+        "history does not name the photo"
+    );
     let token = app.csrf_token(&format!("/admin/people/{id}/media")).await;
     let response = app
         .post_form(
@@ -282,7 +314,10 @@ async fn a_photo_round_trips_upright_and_without_metadata() {
     app.changes_heard().await;
     let page = app.page("/speakers/moin-ul-haque", StatusCode::OK).await;
     assert_eq!(page.count("header picture"), 0);
-    assert_eq!(page.attrs("header .media-monogram", "data-monogram"), vec!["MH"]);
+    assert_eq!(
+        page.attrs("header .media-monogram", "data-monogram"),
+        vec!["MH"]
+    );
 }
 
 #[tokio::test]
@@ -305,12 +340,24 @@ async fn refused_files_say_why_keep_the_form_and_store_nothing() {
     ];
     for (filename, kind, bytes, message) in cases {
         let response = upload_picture(&app, "people", id, &ALT, (filename, kind, &bytes)).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{filename} {message}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{filename} {message}"
+        );
         let page = Page::parse(&response.text().await.unwrap());
         let error = page.text(".error-summary");
         assert!(error.contains(message), "{filename}: {error}");
-        assert_eq!(page.attrs("input[name=alt_zh][id^=alt-picture]", "value"), vec![ALT[1].1], "the form keeps what was typed");
-        assert_eq!(media_rows(&app).await, (0, 0), "{filename} stored something");
+        assert_eq!(
+            page.attrs("input[name=alt_zh][id^=alt-picture]", "value"),
+            vec![ALT[1].1],
+            "the form keeps what was typed"
+        );
+        assert_eq!(
+            media_rows(&app).await,
+            (0, 0),
+            "{filename} stored something"
+        );
     }
     // A picture without its Urdu alt text is refused before it is looked at.
     let response = upload_picture(
@@ -323,7 +370,10 @@ async fn refused_files_say_why_keep_the_form_and_store_nothing() {
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = Page::parse(&response.text().await.unwrap());
-    assert!(page.text(".error-summary").contains("English, Chinese and Urdu"));
+    assert!(
+        page.text(".error-summary")
+            .contains("English, Chinese and Urdu")
+    );
     assert_eq!(media_rows(&app).await, (0, 0));
     let photo: Option<i64> = sqlx::query_scalar("SELECT photo_id FROM people WHERE id = $1")
         .bind(id)
@@ -335,7 +385,10 @@ async fn refused_files_say_why_keep_the_form_and_store_nothing() {
     let token = app.csrf_token("/admin/people/new").await;
     let big = "x".repeat(200 * 1024);
     let response = app
-        .post_form("/admin/people/new", &[("csrf_token", &token), ("slug", &big)])
+        .post_form(
+            "/admin/people/new",
+            &[("csrf_token", &token), ("slug", &big)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -343,11 +396,12 @@ async fn refused_files_say_why_keep_the_form_and_store_nothing() {
 #[tokio::test]
 async fn signed_documents_download_as_pdf_and_scripted_pdfs_are_refused() {
     let app = TestApp::spawn_logged_in().await;
-    let (id, slug): (i64, String) =
-        sqlx::query_as("SELECT id, slug::text FROM agreements WHERE published ORDER BY position, id LIMIT 1")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let (id, slug): (i64, String) = sqlx::query_as(
+        "SELECT id, slug::text FROM agreements WHERE published ORDER BY position, id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     let path = format!("/admin/agreements/{id}/media");
     let document = pdf("");
     let token = app.csrf_token(&path).await;
@@ -361,10 +415,15 @@ async fn signed_documents_download_as_pdf_and_scripted_pdfs_are_refused() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     app.changes_heard().await;
-    let page = app.page(&format!("/agreements/{slug}"), StatusCode::OK).await;
+    let page = app
+        .page(&format!("/agreements/{slug}"), StatusCode::OK)
+        .await;
     let links = page.attrs(".media-documents a", "href");
     assert_eq!(links.len(), 1);
-    assert!(page.text(".media-documents li").contains("Signed document in Chinese"));
+    assert!(
+        page.text(".media-documents li")
+            .contains("Signed document in Chinese")
+    );
     assert!(page.text(".media-documents li").contains("PDF, 1 KB"));
     let response = app.get(&links[0]).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -375,13 +434,27 @@ async fn signed_documents_download_as_pdf_and_scripted_pdfs_are_refused() {
         format!("attachment; filename=\"{slug}-zh.pdf\"; filename*=UTF-8''{slug}-zh.pdf").as_str()
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(headers["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
-    assert_eq!(response.bytes().await.unwrap().as_ref(), document.as_slice());
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        document.as_slice()
+    );
 
     let before = media_rows(&app).await;
     for (bad, message) in [
-        (pdf("/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"), "JavaScript"),
-        (pdf("/AA << /O << /S /Launch /F (calc.exe) >> >>"), "JavaScript"),
+        (
+            pdf("/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>"),
+            "JavaScript",
+        ),
+        (
+            pdf("/AA << /O << /S /Launch /F (calc.exe) >> >>"),
+            "JavaScript",
+        ),
         (b"%PDF-1.4\nnot really".to_vec(), "not a PDF"),
         (png(10, 10), "not a PDF"),
     ] {
@@ -393,7 +466,11 @@ async fn signed_documents_download_as_pdf_and_scripted_pdfs_are_refused() {
             Some(("doc.pdf", "application/pdf", &bad)),
         )
         .await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message}"
+        );
         let page = Page::parse(&response.text().await.unwrap());
         assert!(page.text(".error-summary").contains(message), "{message}");
         assert_eq!(media_rows(&app).await, before);
@@ -403,13 +480,22 @@ async fn signed_documents_download_as_pdf_and_scripted_pdfs_are_refused() {
 #[tokio::test]
 async fn pages_without_pictures_show_monograms_and_no_image_requests() {
     let app = TestApp::spawn().await;
-    for (path, cards) in [("/speakers", ".card"), ("/organisations", ".card"), ("/exhibitors", ".card")] {
+    for (path, cards) in [
+        ("/speakers", ".card"),
+        ("/organisations", ".card"),
+        ("/exhibitors", ".card"),
+    ] {
         let page = app.page(path, StatusCode::OK).await;
         let count = page.count(cards);
         assert!(count > 0, "{path}");
         assert_eq!(page.count(".card > .media-monogram"), count, "{path}");
         assert_eq!(page.count("img"), 0, "{path}");
-        assert!(page.attrs(".card > .media-monogram", "data-monogram").iter().all(|t| !t.is_empty()), "{path}");
+        assert!(
+            page.attrs(".card > .media-monogram", "data-monogram")
+                .iter()
+                .all(|t| !t.is_empty()),
+            "{path}"
+        );
     }
     let home = app.page("/", StatusCode::OK).await;
     assert_eq!(home.count(".media-gallery"), 0);
@@ -431,7 +517,13 @@ async fn forum_pictures_show_on_the_home_page_with_captions() {
         ("caption_ur", "دستخط کی تقریب"),
     ]);
     let file = png(1200, 800);
-    let response = post_multipart(&app, "/admin/forum-pictures", &fields, Some(("s.png", "image/png", &file))).await;
+    let response = post_multipart(
+        &app,
+        "/admin/forum-pictures",
+        &fields,
+        Some(("s.png", "image/png", &file)),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     app.changes_heard().await;
     let home = app.page("/", StatusCode::OK).await;
@@ -440,18 +532,35 @@ async fn forum_pictures_show_on_the_home_page_with_captions() {
     assert_eq!(home.attrs(img, "width"), vec!["480"]);
     assert_eq!(home.attrs(img, "height"), vec!["320"]);
     let srcset = home.attrs(".media-gallery source", "srcset").remove(0);
-    assert!(srcset.contains("-480.webp 480w") && srcset.contains("-960.webp 960w") && srcset.contains("-1200.webp 1200w"), "{srcset}");
+    assert!(
+        srcset.contains("-480.webp 480w")
+            && srcset.contains("-960.webp 960w")
+            && srcset.contains("-1200.webp 1200w"),
+        "{srcset}"
+    );
     let ur = app.page("/ur", StatusCode::OK).await;
-    assert_eq!(ur.texts(".media-gallery figcaption"), vec!["دستخط کی تقریب"]);
+    assert_eq!(
+        ur.texts(".media-gallery figcaption"),
+        vec!["دستخط کی تقریب"]
+    );
 
-    let id: i64 = sqlx::query_scalar("SELECT id FROM forum_pictures").fetch_one(&app.db).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM forum_pictures")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let token = app.csrf_token("/admin/forum-pictures").await;
     let response = app
-        .post_form(&format!("/admin/forum-pictures/{id}/remove"), &[("csrf_token", &token)])
+        .post_form(
+            &format!("/admin/forum-pictures/{id}/remove"),
+            &[("csrf_token", &token)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     app.changes_heard().await;
-    assert_eq!(app.page("/", StatusCode::OK).await.count(".media-gallery"), 0);
+    assert_eq!(
+        app.page("/", StatusCode::OK).await.count(".media-gallery"),
+        0
+    );
     let deleted: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM history WHERE entity = 'forum_pictures' AND entity_id = $1 AND action = 'delete'",
     )
@@ -478,11 +587,12 @@ pub async fn furnish_media(app: &TestApp) {
             .with(Lang::Ur, ur, false)
     };
     let mut tx = app.db.begin().await.unwrap();
-    let people: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name->>'en' FROM people WHERE published ORDER BY position, id LIMIT 3")
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap();
+    let people: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name->>'en' FROM people WHERE published ORDER BY position, id LIMIT 3",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
     for (index, (id, name)) in people.into_iter().enumerate() {
         let picture = process(&portrait(index as u32), Purpose::Portrait).unwrap();
         let alt = text(
@@ -490,8 +600,12 @@ pub async fn furnish_media(app: &TestApp) {
             &format!("{name} 的肖像"),
             &format!("{name} کی تصویر"),
         );
-        let media_id = media::insert_image(&mut tx, &picture, &alt, None).await.unwrap();
-        media::attach(&mut tx, media::Slot::Photo, id, Some(media_id)).await.unwrap();
+        let media_id = media::insert_image(&mut tx, &picture, &alt, None)
+            .await
+            .unwrap();
+        media::attach(&mut tx, media::Slot::Photo, id, Some(media_id))
+            .await
+            .unwrap();
     }
     let organisations: Vec<(i64, String)> = sqlx::query_as(
         "SELECT o.id, o.name->>'en' FROM organisations o JOIN booths b ON b.organisation_id = o.id
@@ -502,38 +616,72 @@ pub async fn furnish_media(app: &TestApp) {
     .unwrap();
     for (index, (id, name)) in organisations.into_iter().enumerate() {
         let picture = process(&png_logo(index as u32), Purpose::Portrait).unwrap();
-        let alt = text(&format!("Logo of {name}"), &format!("{name} 的标志"), &format!("{name} کا لوگو"));
-        let media_id = media::insert_image(&mut tx, &picture, &alt, None).await.unwrap();
-        media::attach(&mut tx, media::Slot::Logo, id, Some(media_id)).await.unwrap();
-    }
-    let (agreement, slug): (i64, String) =
-        sqlx::query_as("SELECT id, slug::text FROM agreements WHERE published ORDER BY position, id LIMIT 1")
-            .fetch_one(&mut *tx)
+        let alt = text(
+            &format!("Logo of {name}"),
+            &format!("{name} 的标志"),
+            &format!("{name} کا لوگو"),
+        );
+        let media_id = media::insert_image(&mut tx, &picture, &alt, None)
             .await
             .unwrap();
+        media::attach(&mut tx, media::Slot::Logo, id, Some(media_id))
+            .await
+            .unwrap();
+    }
+    let (agreement, slug): (i64, String) = sqlx::query_as(
+        "SELECT id, slug::text FROM agreements WHERE published ORDER BY position, id LIMIT 1",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     for lang in [Lang::En, Lang::Zh] {
         let body = pdf("");
         let checked = forum_portal::media::pdf::check(&body).unwrap();
         let filename = format!("{slug}-{}.pdf", lang.code());
-        let media_id = media::insert_document(&mut tx, &checked, &body, &filename, None).await.unwrap();
-        media::attach(&mut tx, media::Slot::Document(lang), agreement, Some(media_id)).await.unwrap();
+        let media_id = media::insert_document(&mut tx, &checked, &body, &filename, None)
+            .await
+            .unwrap();
+        media::attach(
+            &mut tx,
+            media::Slot::Document(lang),
+            agreement,
+            Some(media_id),
+        )
+        .await
+        .unwrap();
     }
     for (index, (caption, alt)) in [
         (
-            text("The signing of the agreements", "协议签署仪式", "معاہدوں پر دستخط کی تقریب"),
-            text("Delegates sign documents at a long table", "代表们在长桌前签署文件", "مندوبین ایک لمبی میز پر دستاویزات پر دستخط کر رہے ہیں"),
+            text(
+                "The signing of the agreements",
+                "协议签署仪式",
+                "معاہدوں پر دستخط کی تقریب",
+            ),
+            text(
+                "Delegates sign documents at a long table",
+                "代表们在长桌前签署文件",
+                "مندوبین ایک لمبی میز پر دستاویزات پر دستخط کر رہے ہیں",
+            ),
         ),
         (
             text("The forum's hall", "论坛会场", "فورم کا ہال"),
-            text("A full conference hall facing the stage", "座无虚席的会场面向舞台", "اسٹیج کی طرف رخ کیے بھرا ہوا کانفرنس ہال"),
+            text(
+                "A full conference hall facing the stage",
+                "座无虚席的会场面向舞台",
+                "اسٹیج کی طرف رخ کیے بھرا ہوا کانفرنس ہال",
+            ),
         ),
     ]
     .into_iter()
     .enumerate()
     {
         let picture = process(&landscape(index as u32), Purpose::Gallery).unwrap();
-        let media_id = media::insert_image(&mut tx, &picture, &alt, None).await.unwrap();
-        media::add_forum_picture(&mut tx, media_id, Some(&caption)).await.unwrap();
+        let media_id = media::insert_image(&mut tx, &picture, &alt, None)
+            .await
+            .unwrap();
+        media::add_forum_picture(&mut tx, media_id, Some(&caption))
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     app.changes_heard().await;
@@ -549,7 +697,11 @@ fn portrait(seed: u32) -> Vec<u8> {
         if head || body {
             Rgb([60 + (seed * 40) as u8, 70, 90])
         } else {
-            Rgb([(180 + seed * 20) as u8, (200 - y / 6) as u8, (210 - x / 8) as u8])
+            Rgb([
+                (180 + seed * 20) as u8,
+                (200 - y / 6) as u8,
+                (210 - x / 8) as u8,
+            ])
         }
     });
     encode_png_rgb(&image)
@@ -570,7 +722,11 @@ fn png_logo(seed: u32) -> Vec<u8> {
 /// A wide "photo" of a hall.
 fn landscape(seed: u32) -> Vec<u8> {
     let image = RgbImage::from_fn(1600, 1000, |x, y| {
-        Rgb([(x / 8) as u8, (120 + seed * 40 + y / 10) as u8 / 2, (200 - y / 6) as u8])
+        Rgb([
+            (x / 8) as u8,
+            (120 + seed * 40 + y / 10) as u8 / 2,
+            (200 - y / 6) as u8,
+        ])
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut out), 85)
@@ -582,7 +738,12 @@ fn landscape(seed: u32) -> Vec<u8> {
 fn encode_png_rgb(image: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
     out
 }
@@ -595,7 +756,12 @@ async fn furnished_pages_show_every_kind_of_upload() {
     assert_eq!(speakers.count(".card picture"), 3);
     let exhibitors = app.page("/zh/exhibitors", StatusCode::OK).await;
     assert_eq!(exhibitors.count(".card picture"), 3);
-    assert!(exhibitors.attrs(".card picture img", "alt").iter().all(|alt| alt.ends_with("的标志")));
+    assert!(
+        exhibitors
+            .attrs(".card picture img", "alt")
+            .iter()
+            .all(|alt| alt.ends_with("的标志"))
+    );
     let home = app.page("/", StatusCode::OK).await;
     assert_eq!(home.count(".media-gallery figure"), 2);
 }
@@ -614,22 +780,32 @@ async fn an_admin_uploads_a_logo_in_the_browser() {
     let file = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
     std::fs::write(file.path(), png(300, 300)).unwrap();
 
-    browser.goto(&app.url(&format!("/admin/organisations/{id}"))).await;
-    browser.click(&format!("a[href='/admin/organisations/{id}/media']")).await;
+    browser
+        .goto(&app.url(&format!("/admin/organisations/{id}")))
+        .await;
+    browser
+        .click(&format!("a[href='/admin/organisations/{id}/media']"))
+        .await;
     browser.wait_for("form.media-upload").await;
     let input = browser
         .client()
         .find(fantoccini::Locator::Css("#file-picture"))
         .await
         .unwrap();
-    input.send_keys(&file.path().display().to_string()).await.unwrap();
+    input
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
     browser.set_field("#alt-picture-en", "The ZBRA logo").await;
     browser.set_field("#alt-picture-zh", "ZBRA 标志").await;
     browser.set_field("#alt-picture-ur", "ZBRA کا لوگو").await;
     browser.click("form.media-upload button[type=submit]").await;
     browser.wait_for(".flash").await;
     browser.wait_for(".media-current picture img").await;
-    assert_eq!(browser.path().await, format!("/admin/organisations/{id}/media"));
+    assert_eq!(
+        browser.path().await,
+        format!("/admin/organisations/{id}/media")
+    );
     let logo: Option<i64> = sqlx::query_scalar("SELECT logo_id FROM organisations WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db)

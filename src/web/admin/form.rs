@@ -817,8 +817,12 @@ pub fn media_changes(
     crate::db::media::columns_of(spec.key)
         .iter()
         .filter(|column| {
-            let old = before.and_then(|row| row.get(**column)).unwrap_or(&Value::Null);
-            let new = after.and_then(|row| row.get(**column)).unwrap_or(&Value::Null);
+            let old = before
+                .and_then(|row| row.get(**column))
+                .unwrap_or(&Value::Null);
+            let new = after
+                .and_then(|row| row.get(**column))
+                .unwrap_or(&Value::Null);
             old != new && !(before.is_none() && new.is_null())
         })
         .map(|column| Change {

@@ -159,7 +159,8 @@ pub async fn upload(
     let alt_text = localized(&alt).ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, frame.admin_id(), None).await?;
-    let media_id = media::insert_image(&mut tx, &processed, &alt_text, Some(frame.admin_id())).await?;
+    let media_id =
+        media::insert_image(&mut tx, &processed, &alt_text, Some(frame.admin_id())).await?;
     media::add_forum_picture(&mut tx, media_id, localized(&caption).as_ref()).await?;
     tx.commit().await?;
     frame.flash(lang.t("media.flash.uploaded")).await?;

@@ -213,7 +213,11 @@ impl UploadForm {
 
     /// The three alt-text (or caption) inputs `{prefix}_en`, `_zh`, `_ur`, trimmed.
     pub fn three(&self, prefix: &str) -> [String; 3] {
-        Lang::ALL.map(|lang| self.get(&format!("{prefix}_{}", lang.code())).trim().to_owned())
+        Lang::ALL.map(|lang| {
+            self.get(&format!("{prefix}_{}", lang.code()))
+                .trim()
+                .to_owned()
+        })
     }
 }
 
@@ -295,7 +299,10 @@ pub(super) enum Checked {
 }
 
 /// Check and re-encode a file in `spawn_blocking` (no database connection is held meanwhile).
-pub(super) async fn check_file(bytes: Vec<u8>, picture: bool) -> Result<std::result::Result<Checked, Refusal>> {
+pub(super) async fn check_file(
+    bytes: Vec<u8>,
+    picture: bool,
+) -> Result<std::result::Result<Checked, Refusal>> {
     tokio::task::spawn_blocking(move || {
         if picture {
             crate::media::picture::process(&bytes, Purpose::Portrait).map(Checked::Picture)
@@ -334,16 +341,43 @@ pub async fn upload(
     if slot.is_picture()
         && let Err(message) = check_texts(&alt, true)
     {
-        return refused(&state, &frame, spec, id, problem(lang.t(message).to_owned())).await;
+        return refused(
+            &state,
+            &frame,
+            spec,
+            id,
+            problem(lang.t(message).to_owned()),
+        )
+        .await;
     }
     let Some(bytes) = form.file else {
-        return refused(&state, &frame, spec, id, problem(refusal_message(lang, Refusal::Empty))).await;
+        return refused(
+            &state,
+            &frame,
+            spec,
+            id,
+            problem(refusal_message(lang, Refusal::Empty)),
+        )
+        .await;
     };
     let checked = match check_file(bytes, slot.is_picture()).await? {
         Ok(checked) => checked,
         Err(refusal) => {
-            tracing::info!(admin = frame.email(), entity = spec.key, id, ?refusal, "upload refused");
-            return refused(&state, &frame, spec, id, problem(refusal_message(lang, refusal))).await;
+            tracing::info!(
+                admin = frame.email(),
+                entity = spec.key,
+                id,
+                ?refusal,
+                "upload refused"
+            );
+            return refused(
+                &state,
+                &frame,
+                spec,
+                id,
+                problem(refusal_message(lang, refusal)),
+            )
+            .await;
         }
     };
     let mut tx = state.db.begin().await?;
@@ -366,7 +400,13 @@ pub async fn upload(
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
-    tracing::info!(admin = frame.email(), entity = spec.key, id, media_id, "upload saved");
+    tracing::info!(
+        admin = frame.email(),
+        entity = spec.key,
+        id,
+        media_id,
+        "upload saved"
+    );
     frame.flash(lang.t("media.flash.uploaded")).await?;
     Ok(Redirect::to(&format!("/admin/{}/{id}/media", spec.key)).into_response())
 }
@@ -424,7 +464,8 @@ pub async fn remove(
     CheckedForm(submission): CheckedForm,
 ) -> Result<Response> {
     let (spec, id) = (path.spec, path.id()?);
-    let slot = slot_of(spec, submission.get("slot").unwrap_or_default()).ok_or(AppError::NotFound)?;
+    let slot =
+        slot_of(spec, submission.get("slot").unwrap_or_default()).ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, frame.admin_id(), None).await?;
     if !media::attach(&mut tx, slot, id, None).await? {

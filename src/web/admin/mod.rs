@@ -164,9 +164,9 @@ pub fn is_upload_path(path: &str) -> bool {
             .strip_prefix("/admin/")
             .and_then(|rest| rest.strip_suffix("/media"))
             .is_some_and(|middle| {
-                middle
-                    .split_once('/')
-                    .is_some_and(|(entity, id)| media::has_media(entity) && id.bytes().all(|b| b.is_ascii_digit()))
+                middle.split_once('/').is_some_and(|(entity, id)| {
+                    media::has_media(entity) && id.bytes().all(|b| b.is_ascii_digit())
+                })
             })
 }
 

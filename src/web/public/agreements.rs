@@ -78,10 +78,9 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
         agreement,
         documents,
         source,
-    } =
-        db::agreements::agreement_page(&state.db, slug, visibility)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    } = db::agreements::agreement_page(&state.db, slug, visibility)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let lang = Locale::current().lang;
     let parties: Vec<String> = agreement
         .parties
