@@ -17,6 +17,7 @@ pub mod domain;
 pub mod embedded_pg;
 pub mod error;
 pub mod i18n;
+pub mod media;
 pub mod server;
 pub mod state;
 pub mod telemetry;

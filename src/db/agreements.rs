@@ -55,6 +55,9 @@ pub async fn list_published(
 #[derive(Debug, Clone, Deserialize)]
 pub struct AgreementData {
     pub agreement: Agreement,
+    /// Its signed documents (migration 0014), by language.
+    #[serde(default)]
+    pub documents: Documents,
     pub source: Option<Source>,
 }
 
@@ -62,7 +65,13 @@ pub struct AgreementData {
 pub const AGREEMENT_PAGE_SQL: &str = concat!(
     "SELECT json_build_object('agreement', ",
     agreement_json!("a"),
-    ", 'source', ",
+    ", 'documents', json_build_object('en', ",
+    document_json!("a", "document_en_id"),
+    ", 'zh', ",
+    document_json!("a", "document_zh_id"),
+    ", 'ur', ",
+    document_json!("a", "document_ur_id"),
+    "), 'source', ",
     source_json!("agreements", "a.id", "a"),
     ") FROM agreements a WHERE a.slug = $1 AND (a.published OR $2)"
 );
@@ -79,4 +88,27 @@ pub async fn agreement_page(
         .fetch_optional(db)
         .await?;
     Ok(page.map(|Json(page)| page))
+}
+
+/// An agreement's signed documents, one per language (each may be missing).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Documents {
+    pub en: Option<super::media::Document>,
+    pub zh: Option<super::media::Document>,
+    pub ur: Option<super::media::Document>,
+}
+
+impl Documents {
+    /// The documents there are, with their language, in the order en, zh, ur.
+    pub fn present(&self) -> Vec<(crate::i18n::Lang, &super::media::Document)> {
+        use crate::i18n::Lang;
+        [
+            (Lang::En, &self.en),
+            (Lang::Zh, &self.zh),
+            (Lang::Ur, &self.ur),
+        ]
+        .into_iter()
+        .filter_map(|(lang, doc)| doc.as_ref().map(|doc| (lang, doc)))
+        .collect()
+    }
 }

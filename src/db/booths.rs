@@ -20,6 +20,9 @@ pub struct Booth {
     /// The exhibiting organisation.
     pub organisation: OrganisationRef,
     pub organisation_country: Option<String>,
+    /// The organisation's logo (migration 0014), when one was uploaded.
+    #[serde(default)]
+    pub logo: Option<super::media::Picture>,
 }
 
 impl Booth {

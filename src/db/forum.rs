@@ -50,6 +50,9 @@ pub struct HomeData {
     /// Every initiative (speakers' pages link to them here), in the order the report names them.
     pub initiatives: Vec<Initiative>,
     pub source: Option<Source>,
+    /// The published pictures of the forum (migration 0014), in order.
+    #[serde(default)]
+    pub pictures: Vec<super::media::GalleryPicture>,
 }
 
 /// The statement of [`home_page`]: `$1` how many speakers and agreements it lists.
@@ -75,6 +78,10 @@ pub const HOME_PAGE_SQL: &str = concat!(
             'initiatives', COALESCE((SELECT json_agg(",
         initiative_json!("i"),
         " ORDER BY i.position, i.id) FROM initiatives i), '[]'),
+            'pictures', COALESCE((SELECT json_agg(json_build_object('caption', fp.caption,
+                'picture', ",
+        picture_json!("fp", "media_id"),
+        ") ORDER BY fp.position, fp.id) FROM forum_pictures fp WHERE fp.published), '[]'),
             'source', ",
         source_json!("forum", "1", "f"),
         ")

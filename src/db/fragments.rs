@@ -3,6 +3,36 @@
 //! per connection). Each fragment is a JSON expression whose keys are the fields of the Rust
 //! type it is read into; arguments are table aliases of the enclosing query.
 
+/// A [`Picture`](super::media::Picture) of the media row whose id is in column `$column` of
+/// the row aliased `$row`, else null (migration 0014).
+macro_rules! picture_json {
+    ($row:literal, $column:literal) => {
+        concat!(
+            "(SELECT json_build_object('digest', pm.digest, 'width', pm.width, 'height', pm.height,
+                 'widths', pm.widths, 'alt', pm.alt) FROM media pm WHERE pm.id = ",
+            $row,
+            ".",
+            $column,
+            ")"
+        )
+    };
+}
+
+/// A [`Document`](super::media::Document) of the media row whose id is in column `$column` of
+/// the row aliased `$row`, else null (migration 0014).
+macro_rules! document_json {
+    ($row:literal, $column:literal) => {
+        concat!(
+            "(SELECT json_build_object('digest', dm.digest, 'filename', dm.filename,
+                 'byte_size', dm.byte_size) FROM media dm WHERE dm.id = ",
+            $row,
+            ".",
+            $column,
+            ")"
+        )
+    };
+}
+
 /// An [`OrganisationRef`](super::OrganisationRef) of the organisations row aliased `$o`.
 macro_rules! organisation_ref_json {
     ($o:literal) => {
@@ -96,7 +126,9 @@ macro_rules! person_summary_json {
             ".organisation_id AND so.published),
              'quote_count', (SELECT count(*) FROM quotes q WHERE q.person_id = ",
             $p,
-            ".id))"
+            ".id), 'photo', ",
+            picture_json!($p, "photo_id"),
+            ")"
         )
     };
 }
@@ -141,7 +173,9 @@ macro_rules! organisation_json {
             $o,
             ".website, 'source_id', ",
             $o,
-            ".source_id)"
+            ".source_id, 'logo', ",
+            picture_json!($o, "logo_id"),
+            ")"
         )
     };
 }
@@ -164,7 +198,9 @@ macro_rules! organisation_summary_json {
             ".kind, 'has_booth',
              EXISTS (SELECT 1 FROM booths hb WHERE hb.organisation_id = ",
             $o,
-            ".id AND hb.published))"
+            ".id AND hb.published), 'logo', ",
+            picture_json!($o, "logo_id"),
+            ")"
         )
     };
 }
@@ -207,7 +243,9 @@ macro_rules! booth_json {
             organisation_ref_json!($o),
             ", 'organisation_country', ",
             $o,
-            ".country)"
+            ".country, 'logo', ",
+            picture_json!($o, "logo_id"),
+            ")"
         )
     };
 }

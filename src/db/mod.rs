@@ -27,6 +27,7 @@ pub mod initiatives;
 pub mod invites;
 pub mod login_failures;
 pub mod maintenance;
+pub mod media;
 pub mod organisations;
 pub mod people;
 pub mod quotes;

@@ -21,6 +21,9 @@ pub struct OrganisationSummary {
     /// `None` when the source does not say what kind of body it is.
     pub kind: Option<String>,
     pub has_booth: bool,
+    /// Its logo (migration 0014), when one was uploaded.
+    #[serde(default)]
+    pub logo: Option<super::media::Picture>,
 }
 
 /// An organisation's own page.
@@ -36,6 +39,9 @@ pub struct Organisation {
     pub description: Option<LocalizedText>,
     pub website: Option<String>,
     pub source_id: Option<i64>,
+    /// Its logo (migration 0014), when one was uploaded.
+    #[serde(default)]
+    pub logo: Option<super::media::Picture>,
 }
 
 /// Accessors shared by both shapes.

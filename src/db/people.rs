@@ -21,6 +21,9 @@ pub struct PersonSummary {
     /// Their organisation, when it is published.
     pub organisation: Option<OrganisationRef>,
     pub quote_count: i64,
+    /// Their photo (migration 0014), when one was uploaded.
+    #[serde(default)]
+    pub photo: Option<super::media::Picture>,
 }
 
 impl PersonSummary {
@@ -41,6 +44,9 @@ pub struct Person {
     pub photo_url: Option<String>,
     pub organisation_id: Option<i64>,
     pub source_id: Option<i64>,
+    /// Their photo (migration 0014), when one was uploaded.
+    #[serde(default)]
+    pub photo: Option<super::media::Picture>,
 }
 
 /// The statement of [`list_published`]: `$1` the page size, `$2` the offset.
@@ -77,7 +83,10 @@ pub const SPEAKER_PAGE_SQL: &str = concat!(
     "SELECT json_build_object(
             'person', json_build_object('id', p.id, 'slug', p.slug, 'name', p.name,
                 'role', p.role, 'bio', p.bio, 'photo_url', p.photo_url,
-                'organisation_id', p.organisation_id, 'source_id', p.source_id),
+                'organisation_id', p.organisation_id, 'source_id', p.source_id,
+                'photo', ",
+    picture_json!("p", "photo_id"),
+    "),
             'organisation', (SELECT ",
     organisation_json!("o"),
     " FROM organisations o WHERE o.id = p.organisation_id AND o.published),

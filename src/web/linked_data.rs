@@ -88,6 +88,11 @@ fn page_url(lang: Lang, path: &str) -> String {
     site::absolute(&lang.href(path))
 }
 
+/// The address of a picture's largest JPEG (absolute with `--public-url`, like every URL here).
+fn image_url(picture: &crate::db::media::Picture) -> String {
+    site::absolute(&picture.largest())
+}
+
 fn text(value: &LocalizedText, lang: Lang) -> String {
     value.plain(lang).to_owned()
 }
@@ -162,6 +167,9 @@ struct PersonNode {
     works_for: Option<OrganisationNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     performer_in: Option<Reference>,
+    /// Their uploaded photo (issue 14).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -181,6 +189,9 @@ struct OrganisationNode {
     employee: Vec<PersonNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     event: Option<Reference>,
+    /// Its uploaded logo (issue 14).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -242,6 +253,7 @@ fn organisation_ref_node(organisation: &OrganisationRef, lang: Lang) -> Organisa
         same_as: None,
         employee: Vec::new(),
         event: None,
+        image: None,
     }
 }
 
@@ -254,6 +266,7 @@ fn person_ref_node(person: &PersonRef, lang: Lang) -> PersonNode {
         description: None,
         works_for: None,
         performer_in: None,
+        image: None,
     }
 }
 
@@ -345,6 +358,7 @@ pub fn person(person: &Person, organisation: Option<&Organisation>, lang: Lang) 
         description: optional_text(person.bio.as_ref(), lang),
         works_for: organisation.map(|organisation| organisation_node(organisation, lang)),
         performer_in: Some(Reference { id: forum_id() }),
+        image: person.photo.as_ref().map(image_url),
     })
 }
 
@@ -358,6 +372,7 @@ fn organisation_node(organisation: &Organisation, lang: Lang) -> OrganisationNod
         same_as: organisation.website.clone(),
         employee: Vec::new(),
         event: None,
+        image: organisation.logo.as_ref().map(image_url),
     }
 }
 
@@ -409,6 +424,7 @@ pub fn agreement(agreement: &Agreement, lang: Lang) -> JsonLd {
 pub fn exhibitor(booth: &Booth, lang: Lang) -> JsonLd {
     JsonLd::new(OrganisationNode {
         event: Some(Reference { id: fair_id() }),
+        image: booth.logo.as_ref().map(image_url),
         ..organisation_ref_node(&booth.organisation, lang)
     })
 }

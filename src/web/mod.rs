@@ -9,6 +9,7 @@ pub mod headers;
 pub mod health;
 pub mod language;
 pub mod linked_data;
+pub mod media;
 pub mod page_cache;
 pub mod public;
 pub mod render;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(public::router())
         .merge(api::router())
+        .merge(media::router())
         .merge(admin::router(&state))
         .merge(health::router())
         .merge(language::router())
@@ -73,12 +75,33 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(CompressionLayer::new().compress_when(static_files::compress_when()))
         .layer(middleware::from_fn(guard::refuse_undecodable_forms))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(limit_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             web.request_timeout,
         ));
     with_outer_layers(app, &web)
+}
+
+/// Limit the request body: [`BODY_LIMIT`] everywhere, except the admin's upload forms, which
+/// may carry a file of up to [`crate::media::MAX_UPLOAD_BYTES`] (plus the form around it).
+async fn limit_body(request: Request, next: Next) -> Response {
+    use axum::body::Body;
+    use tower::ServiceExt;
+    use tower_http::body::Limited;
+    let limit = if admin::is_upload_path(request.uri().path()) {
+        admin::UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let service = tower::ServiceBuilder::new()
+        .layer(RequestBodyLimitLayer::new(limit))
+        .map_request(|request: Request<Limited<Body>>| request.map(Body::new))
+        .service(next);
+    match service.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    }
 }
 
 /// What answers a connection beyond the connection limits: the 503 page, with the same

@@ -32,6 +32,7 @@ mod keyboard;
 mod layout;
 mod linked_data;
 mod login_flood;
+mod media;
 mod merge;
 mod migrations;
 mod no_javascript;

@@ -799,6 +799,40 @@ pub fn diff(
         .collect()
 }
 
+/// The uploads (photo, logo, documents; migration 0014) whose file changed between `before`
+/// and `after`, said in words ("picture no. 12", "none") since they are not form fields.
+pub fn media_changes(
+    spec: &EntitySpec,
+    before: Option<&Map<String, Value>>,
+    after: Option<&Map<String, Value>>,
+    lang: Lang,
+) -> Vec<Change> {
+    let describe = |row: Option<&Map<String, Value>>, column: &str| match row {
+        None => "—".to_owned(),
+        Some(row) => match row.get(column).and_then(Value::as_i64) {
+            Some(id) => lang.tf1("media.history.file", "id", lang.number(id)),
+            None => lang.t("media.history.none").to_owned(),
+        },
+    };
+    crate::db::media::columns_of(spec.key)
+        .iter()
+        .filter(|column| {
+            let old = before
+                .and_then(|row| row.get(**column))
+                .unwrap_or(&Value::Null);
+            let new = after
+                .and_then(|row| row.get(**column))
+                .unwrap_or(&Value::Null);
+            old != new && !(before.is_none() && new.is_null())
+        })
+        .map(|column| Change {
+            label: lang.t(&format!("media.history.{column}")).to_owned(),
+            before: describe(before, column),
+            after: describe(after, column),
+        })
+        .collect()
+}
+
 /// A `<select>` option.
 #[derive(Debug, Clone)]
 pub struct OptionView {

@@ -72,11 +72,19 @@ pub async fn history(
         .map(|entry| {
             let before = entry.before.as_ref().and_then(Value::as_object);
             let after = entry.after.as_ref().and_then(Value::as_object);
-            let changes = if entry.action == "seed" {
+            let mut changes = if entry.action == "seed" {
                 form::diff(spec, None, after, &choices, Locale::current().lang)
             } else {
                 form::diff(spec, before, after, &choices, Locale::current().lang)
             };
+            if entry.action != "seed" {
+                changes.extend(form::media_changes(
+                    spec,
+                    before,
+                    after,
+                    Locale::current().lang,
+                ));
+            }
             EntryView {
                 id: entry.id,
                 action: action_label(&entry.action),
@@ -88,14 +96,21 @@ pub async fn history(
                     .map(|note| HistoryNote::parse(note).text(Locale::current().lang)),
                 can_revert: current.is_some()
                     && after.is_some()
-                    && !form::diff(
+                    && (!form::diff(
                         spec,
                         current.as_ref(),
                         after,
                         &choices,
                         Locale::current().lang,
                     )
-                    .is_empty(),
+                    .is_empty()
+                        || !form::media_changes(
+                            spec,
+                            current.as_ref(),
+                            after,
+                            Locale::current().lang,
+                        )
+                        .is_empty()),
                 changes,
             }
         })
@@ -153,7 +168,14 @@ pub async fn revert(
     let note = HistoryNote::Reverted(VersionTime::At(entry.at)).stored();
     let mut tx = state.db.begin().await?;
     history::attribute(&mut tx, frame.admin_id(), Some(&note)).await?;
-    let message = match save(&mut tx, spec, id, version, &parsed).await {
+    let saved = match save(&mut tx, spec, id, version, &parsed).await {
+        // The uploads of that version too (photo, logo, documents: not form fields).
+        Ok(true) => crate::db::media::restore(&mut tx, spec.key, id, target)
+            .await
+            .map(|()| true),
+        other => other,
+    };
+    let message = match saved {
         Ok(true) => {
             tx.commit().await?;
             tracing::info!(admin = ?frame.email(), entity = spec.key, id, history_id, "reverted");

@@ -12,9 +12,11 @@ mod edit;
 mod entry;
 mod extract;
 mod form;
+mod forum_pictures;
 mod history;
 mod import;
 mod list;
+pub mod media;
 mod merge;
 pub mod session;
 pub mod spec;
@@ -24,7 +26,7 @@ mod translator;
 mod two_factor;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -58,6 +60,25 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(delete::confirm_delete).post(delete::delete),
         )
         .route("/admin/{entity}/{id}/history", get(history::history))
+        .route(
+            "/admin/{entity}/{id}/media",
+            get(media::show)
+                .post(media::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/{entity}/{id}/media/alt", post(media::change_alt))
+        .route("/admin/{entity}/{id}/media/remove", post(media::remove))
+        .route(
+            "/admin/forum-pictures",
+            get(forum_pictures::index)
+                .post(forum_pictures::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/forum-pictures/{id}", post(forum_pictures::update))
+        .route(
+            "/admin/forum-pictures/{id}/remove",
+            post(forum_pictures::remove),
+        )
         .route("/admin/{entity}/{id}/preview", get(edit::preview))
         .route(
             "/admin/{entity}/{id}/revert/{history_id}",
@@ -132,6 +153,23 @@ pub fn router(state: &AppState) -> Router<AppState> {
         ))
 }
 
+/// Largest body of an upload form: the largest file and the form's other fields.
+pub const UPLOAD_BODY_LIMIT: usize = crate::media::MAX_UPLOAD_BYTES + 64 * 1024;
+
+/// Whether `path` is one of the upload forms, which alone take bodies up to
+/// [`UPLOAD_BODY_LIMIT`] (`web::limit_body`).
+pub fn is_upload_path(path: &str) -> bool {
+    path == "/admin/forum-pictures"
+        || path
+            .strip_prefix("/admin/")
+            .and_then(|rest| rest.strip_suffix("/media"))
+            .is_some_and(|middle| {
+                middle.split_once('/').is_some_and(|(entity, id)| {
+                    media::has_media(entity) && id.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+}
+
 /// The admin a request is made by, and their role as the account says now (put there by
 /// [`require_admin`]).
 #[derive(Debug, Clone)]
@@ -154,6 +192,7 @@ pub fn required_role(method: &Method, route: &str) -> Role {
             Role::Translator
         }
         "/admin/{entity}/{id}" | "/admin/logout" => Role::Translator,
+        "/admin/{entity}/{id}/media" | "/admin/forum-pictures" if read => Role::Translator,
         "/admin/{entity}/export.csv" if read => Role::Translator,
         "/admin/account" => Role::Translator,
         own if own.starts_with("/admin/account/") => Role::Translator,
@@ -162,7 +201,13 @@ pub fn required_role(method: &Method, route: &str) -> Role {
         | "/admin/{entity}/{id}/revert/{history_id}"
         | "/admin/{entity}/{id}/restore"
         | "/admin/{entity}/bulk"
-        | "/admin/{entity}/import" => Role::Editor,
+        | "/admin/{entity}/import"
+        | "/admin/{entity}/{id}/media"
+        | "/admin/{entity}/{id}/media/alt"
+        | "/admin/{entity}/{id}/media/remove"
+        | "/admin/forum-pictures"
+        | "/admin/forum-pictures/{id}"
+        | "/admin/forum-pictures/{id}/remove" => Role::Editor,
         _ => Role::Admin,
     }
 }

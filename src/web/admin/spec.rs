@@ -299,11 +299,16 @@ pub const ORGANISATION_KINDS: &[&str] = &[
 
 const QUOTE_KINDS: &[&str] = &["direct", "reported"];
 
-/// Each entity's table and its editable columns, as declared (for a test against the schema).
+/// Each entity's table and its editable columns, as declared (for a test against the schema):
+/// the form's fields, and the uploads its media page edits (`db::media::columns_of`).
 pub fn declared_columns() -> Vec<(&'static str, Vec<&'static str>)> {
     ENTITIES
         .iter()
-        .map(|spec| (spec.key, spec.fields.iter().map(|f| f.column).collect()))
+        .map(|spec| {
+            let mut columns: Vec<&'static str> = spec.fields.iter().map(|f| f.column).collect();
+            columns.extend_from_slice(crate::db::media::columns_of(spec.key));
+            (spec.key, columns)
+        })
         .collect()
 }
 

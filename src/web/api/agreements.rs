@@ -70,7 +70,9 @@ pub async fn show(
 }
 
 fn agreement(data: db::agreements::AgreementData) -> Agreement {
-    let db::agreements::AgreementData { agreement, source } = data;
+    let db::agreements::AgreementData {
+        agreement, source, ..
+    } = data;
     Agreement {
         url: Kind::Agreements.item_url(&agreement.slug),
         html_url: Kind::Agreements.html_url(&agreement.slug),

@@ -59,6 +59,8 @@ pub async fn index(
 pub struct AgreementPage {
     meta: PageMeta,
     agreement: Agreement,
+    /// Its signed documents (issue 14), by language.
+    documents: crate::db::agreements::Documents,
     source: Option<Source>,
 }
 
@@ -72,10 +74,13 @@ pub async fn show(
 
 /// The page of the agreement with `slug`; a draft only for an admin's preview (marked as such).
 pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Result<AgreementPage> {
-    let AgreementData { agreement, source } =
-        db::agreements::agreement_page(&state.db, slug, visibility)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let AgreementData {
+        agreement,
+        documents,
+        source,
+    } = db::agreements::agreement_page(&state.db, slug, visibility)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let lang = Locale::current().lang;
     let parties: Vec<String> = agreement
         .parties
@@ -93,6 +98,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
             .preview(visibility.includes_drafts())
             .with_linked_data(linked_data::agreement(&agreement, lang)),
         agreement,
+        documents,
         source,
     })
 }

@@ -28,6 +28,8 @@ pub struct HomePage {
     agreements: Vec<Agreement>,
     initiatives: Vec<Initiative>,
     source: Option<Source>,
+    /// The published pictures of the forum (issue 14), in order.
+    pictures: Vec<crate::db::media::GalleryPicture>,
 }
 
 /// One of the home page's numbers: a count as the report gives it, set apart in its sentence.
@@ -110,6 +112,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         agreements,
         initiatives,
         source,
+        pictures,
     } = db::forum::home_page(&state.db).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
@@ -130,5 +133,6 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         agreements,
         initiatives,
         source,
+        pictures,
     })
 }
