@@ -16,6 +16,7 @@ mod history;
 mod import;
 mod list;
 mod merge;
+mod plan_form;
 pub mod session;
 pub mod spec;
 mod table_csv;
