@@ -132,7 +132,11 @@ fn shape(hall: &PlanHall, booth: &PlacedBooth, lang: Lang) -> BoothShape {
                 x: number(centre_x),
                 y: number(top + step / 2.0),
                 lang: in_latin_letters(&text, lang).then_some("en"),
-                direction: if is_arabic_script(&text) { "rtl" } else { "ltr" },
+                direction: if is_arabic_script(&text) {
+                    "rtl"
+                } else {
+                    "ltr"
+                },
                 text,
             };
             top += step;
@@ -257,9 +261,8 @@ mod tests {
         let order = |p: &HallPlan| p.booths.iter().map(|b| b.slug.clone()).collect::<Vec<_>>();
         assert_eq!(order(&en), ["a", "b"]);
         assert_eq!(order(&ur), ["b", "a"]);
-        let x_of = |p: &HallPlan, slug: &str| {
-            p.booths.iter().find(|b| b.slug == slug).unwrap().x.clone()
-        };
+        let x_of =
+            |p: &HallPlan, slug: &str| p.booths.iter().find(|b| b.slug == slug).unwrap().x.clone();
         assert_eq!(x_of(&en, "a"), x_of(&ur, "a"));
         assert_eq!(ur.booths[0].lines[0].lang, Some("en"));
     }
