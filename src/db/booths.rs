@@ -15,6 +15,12 @@ pub struct Booth {
     pub slug: String,
     pub booth_label: Option<String>,
     pub hall: Option<String>,
+    /// The hall's name in every language, when the booth is in a hall.
+    #[serde(default)]
+    pub hall_name: Option<LocalizedText>,
+    /// Whether the booth is placed on its hall's floor plan.
+    #[serde(default)]
+    pub placed: bool,
     pub note: Option<LocalizedText>,
     pub source_id: Option<i64>,
     /// The exhibiting organisation.

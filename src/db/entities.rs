@@ -315,6 +315,9 @@ pub async fn choices(
         ReferenceTable::Sources => {
             "SELECT id, publisher || ', ' || published_on::text FROM sources ORDER BY published_on DESC, id"
         }
+        ReferenceTable::Halls => {
+            "SELECT id, name->>'en' FROM halls ORDER BY position, lower(name->>'en'), id"
+        }
     };
     sqlx::query_as(sql).fetch_all(db).await
 }
@@ -328,6 +331,7 @@ pub async fn slugs(
         ReferenceTable::Organisations => "SELECT id, slug::text FROM organisations ORDER BY id",
         ReferenceTable::People => "SELECT id, slug::text FROM people ORDER BY id",
         ReferenceTable::Sources => "SELECT id, slug::text FROM sources ORDER BY id",
+        ReferenceTable::Halls => "SELECT id, slug::text FROM halls ORDER BY id",
     };
     sqlx::query_as(sql).fetch_all(db).await
 }
@@ -338,6 +342,8 @@ pub enum ReferenceTable {
     Organisations,
     People,
     Sources,
+    /// The halls of the fair (a booth's place on the floor plan).
+    Halls,
 }
 
 /// What still points at an entry, which must be moved or deleted before it can go:
@@ -359,6 +365,7 @@ pub async fn dependents(
             "SELECT 'agreements', id, title->>'en' FROM agreements WHERE announced_by_id = $1",
             "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE mentioned_by_id = $1",
         ],
+        "halls" => &["SELECT 'booths', id, slug FROM booths WHERE hall_id = $1"],
         "sources" => &[
             "SELECT 'forum', 1::bigint, title->>'en' FROM forum WHERE source_id = $1",
             "SELECT 'organisations', id, name->>'en' FROM organisations WHERE source_id = $1",

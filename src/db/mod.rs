@@ -21,6 +21,7 @@ pub mod content_changes;
 pub mod demo_data;
 pub mod entities;
 pub mod exports;
+pub mod floor_plan;
 pub mod forum;
 pub mod history;
 pub mod initiatives;

@@ -23,6 +23,7 @@ mod db_faults;
 mod demo_data;
 mod errors;
 mod exports;
+mod floor_plan;
 mod fonts;
 mod gates;
 mod hardening;

@@ -553,6 +553,12 @@ pub(super) fn constraint_errors(
         return Err(error.into());
     };
     let constraint = db_error.constraint().unwrap_or_default().to_owned();
+    let detail = db_error
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .and_then(|pg| pg.detail());
+    if let Some(error) = super::plan_form::constraint_error(spec, &constraint, detail, lang) {
+        return Ok(vec![error]);
+    }
     let error = match db_error.code().as_deref() {
         Some("23505") if constraint.ends_with("_slug_key") => FieldError {
             column: "slug".to_owned(),

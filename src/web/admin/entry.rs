@@ -33,6 +33,9 @@ pub async fn load_choices(db: &mut PgConnection, spec: &EntitySpec) -> Result<Ch
     if needs(ReferenceTable::Sources) {
         choices.sources = entities::choices(&mut *db, ReferenceTable::Sources).await?;
     }
+    if needs(ReferenceTable::Halls) {
+        choices.halls = entities::choices(&mut *db, ReferenceTable::Halls).await?;
+    }
     Ok(choices)
 }
 

@@ -45,6 +45,7 @@ pub struct Choices {
     pub organisations: Vec<(i64, String)>,
     pub people: Vec<(i64, String)>,
     pub sources: Vec<(i64, String)>,
+    pub halls: Vec<(i64, String)>,
 }
 
 impl Choices {
@@ -53,6 +54,7 @@ impl Choices {
             ReferenceTable::Organisations => &self.organisations,
             ReferenceTable::People => &self.people,
             ReferenceTable::Sources => &self.sources,
+            ReferenceTable::Halls => &self.halls,
         }
     }
 
@@ -282,6 +284,7 @@ pub fn parse(
         }
     }
     check_date_order(spec, &values, &mut errors, lang);
+    super::plan_form::check_booth_place(spec, &values, &mut errors, lang);
     let parties = if spec.has_parties {
         match parse_parties(&raw.parties, choices, lang) {
             Ok(parties) => parties,
@@ -496,6 +499,12 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Resul
                 Ok(number) if (0..=1_000_000).contains(&number) => Ok(Value::from(number)),
                 _ => Err(lang.t("form.number").to_owned()),
             }
+        }
+        FieldKind::PlanLength { positive } => {
+            if empty {
+                return Ok(Value::Null);
+            }
+            super::plan_form::parse_length(&text, positive, lang)
         }
         FieldKind::Reference(table) => {
             if empty {
@@ -922,9 +931,11 @@ pub fn field_views(
                 "select",
                 reference_options(choices.of(table), raw.get(field.column)),
             ),
-            FieldKind::Localized | FieldKind::Text | FieldKind::Slug | FieldKind::Country => {
-                ("text", Vec::new())
-            }
+            FieldKind::Localized
+            | FieldKind::Text
+            | FieldKind::Slug
+            | FieldKind::Country
+            | FieldKind::PlanLength { .. } => ("text", Vec::new()),
         };
         let localized = matches!(field.kind, FieldKind::Localized | FieldKind::LocalizedLong);
         for (index, name) in input_names(field).into_iter().enumerate() {
@@ -971,9 +982,13 @@ pub fn field_views(
                 lang: match (translation, field.kind) {
                     (Some((_, _, tag, dir)), _) => Some((tag, dir)),
                     (None, FieldKind::Localized | FieldKind::LocalizedLong) => Some(("en", "ltr")),
-                    (None, FieldKind::Slug | FieldKind::Url | FieldKind::Country) => {
-                        Some(("en", "ltr"))
-                    }
+                    (
+                        None,
+                        FieldKind::Slug
+                        | FieldKind::Url
+                        | FieldKind::Country
+                        | FieldKind::PlanLength { .. },
+                    ) => Some(("en", "ltr")),
                     _ => None,
                 },
                 name,
@@ -1114,6 +1129,7 @@ mod tests {
             organisations: vec![(1, "A".into()), (2, "B".into())],
             people: vec![],
             sources: vec![],
+            halls: vec![],
         };
         assert_eq!(
             parse_parties(&["2".into(), "".into(), "1".into()], &choices, Lang::En).unwrap(),

@@ -191,6 +191,7 @@ impl ListRequest {
                         entities::ReferenceTable::Organisations => &choices.organisations,
                         entities::ReferenceTable::People => &choices.people,
                         entities::ReferenceTable::Sources => &choices.sources,
+                        entities::ReferenceTable::Halls => &choices.halls,
                     };
                     (
                         list.iter()

@@ -18,6 +18,7 @@ mod import;
 mod list;
 pub mod media;
 mod merge;
+mod plan_form;
 pub mod session;
 pub mod spec;
 mod table_csv;

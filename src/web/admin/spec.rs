@@ -167,7 +167,13 @@ pub enum FieldKind {
     Position,
     /// An id of another entity.
     Reference(ReferenceTable),
+    /// A length or coordinate on a hall's floor plan, in the hall's plan units: a decimal
+    /// number from 0 to [`PLAN_LENGTH_MAX`] with at most two decimals (`positive`: above 0).
+    PlanLength { positive: bool },
 }
+
+/// The largest length on a floor plan, in plan units (`numeric(7, 2)` in the database).
+pub const PLAN_LENGTH_MAX: f64 = 10_000.0;
 
 /// A list filter on a column.
 #[derive(Debug)]
@@ -320,6 +326,7 @@ pub static ENTITIES: &[&EntitySpec] = &[
     &QUOTES,
     &AGREEMENTS,
     &BOOTHS,
+    &HALLS,
     &INITIATIVES,
     &SOURCES,
 ];
@@ -499,7 +506,19 @@ static BOOTHS: EntitySpec = entity(
             field("booth_label", FieldKind::Text, false, 40),
             "hint.booth_label",
         ),
-        field("hall", FieldKind::Text, false, 40),
+        hinted(
+            field(
+                "hall_id",
+                FieldKind::Reference(ReferenceTable::Halls),
+                false,
+                20,
+            ),
+            "hint.plan_hall",
+        ),
+        hinted(plan_length("plan_x", false), "hint.plan_place"),
+        plan_length("plan_y", false),
+        plan_length("plan_width", true),
+        plan_length("plan_height", true),
         field("note", FieldKind::LocalizedLong, false, 2000),
         position(),
         source(),
@@ -519,6 +538,26 @@ static BOOTHS: EntitySpec = entity(
         kind: FilterKind::Published,
     },
 ]);
+
+/// A coordinate or length on a floor plan (optional: a booth need not be placed).
+const fn plan_length(column: &'static str, positive: bool) -> Field {
+    field(column, FieldKind::PlanLength { positive }, false, 12)
+}
+
+/// Halls of the fair, each with the size of its floor plan: the booths placed on it are drawn
+/// on `/exhibitors`.
+static HALLS: EntitySpec = entity(
+    "halls",
+    &[
+        field("name", FieldKind::Localized, true, 100),
+        slug(),
+        hinted(plan_length("plan_width", true), "hint.plan_size"),
+        plan_length("plan_height", true),
+        position(),
+    ],
+    "name",
+    &["position", "name", "updated_at"],
+);
 
 static INITIATIVES: EntitySpec = entity(
     "initiatives",

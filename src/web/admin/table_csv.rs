@@ -27,6 +27,7 @@ pub struct Slugs {
     organisations: Vec<(i64, String)>,
     people: Vec<(i64, String)>,
     sources: Vec<(i64, String)>,
+    halls: Vec<(i64, String)>,
 }
 
 impl Slugs {
@@ -47,6 +48,9 @@ impl Slugs {
         if needs(ReferenceTable::Sources) {
             slugs.sources = entities::slugs(&mut *db, ReferenceTable::Sources).await?;
         }
+        if needs(ReferenceTable::Halls) {
+            slugs.halls = entities::slugs(&mut *db, ReferenceTable::Halls).await?;
+        }
         Ok(slugs)
     }
 
@@ -55,6 +59,7 @@ impl Slugs {
             ReferenceTable::Organisations => &self.organisations,
             ReferenceTable::People => &self.people,
             ReferenceTable::Sources => &self.sources,
+            ReferenceTable::Halls => &self.halls,
         }
     }
 

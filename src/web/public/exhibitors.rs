@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 
+use super::floor_plan::{self, HallPlan};
 use super::{PageParam, Pager};
 use crate::db::booths::{Booth, BoothData};
 use crate::db::sources::Source;
@@ -21,6 +22,19 @@ pub struct ExhibitorsPage {
     meta: PageMeta,
     booths: Vec<Booth>,
     pages: Pager,
+    /// One floor plan per hall with a booth placed on it (none on the seed).
+    plans: Vec<HallPlan>,
+}
+
+impl ExhibitorsPage {
+    /// The anchor of the plan `booth` is drawn on, when it is placed on one shown here.
+    fn plan_anchor(&self, booth: &Booth) -> Option<String> {
+        let slug = &booth.slug;
+        self.plans
+            .iter()
+            .find(|plan| plan.booths.iter().any(|shape| &shape.slug == slug))
+            .map(|plan| plan.id.clone())
+    }
 }
 
 /// The list of booths, a page at a time (`?page=N`).
@@ -36,6 +50,7 @@ pub async fn index(
     .await?;
     let pages = Pager::new(page, list.total, "/exhibitors", &[]);
     let lang = Locale::current().lang;
+    let plans = floor_plan::plans(&db::floor_plan::published_plans(&state.db).await?, lang);
     let entries = list.items.iter().map(|booth| ListEntry {
         name: booth.organisation().display_name_in(lang),
         path: format!("/exhibitors/{}", booth.slug),
@@ -52,6 +67,7 @@ pub async fn index(
         .with_linked_data(linked_data),
         booths: list.items,
         pages,
+        plans,
     })
 }
 

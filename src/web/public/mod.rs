@@ -3,6 +3,7 @@
 pub(crate) mod agreements;
 pub(crate) mod exhibitors;
 mod exports;
+mod floor_plan;
 mod home;
 pub(crate) mod organisations;
 pub(crate) mod search;
