@@ -29,6 +29,7 @@ pub mod login_failures;
 pub mod maintenance;
 pub mod organisations;
 pub mod people;
+pub mod programme;
 pub mod quotes;
 pub mod search;
 pub mod settings;

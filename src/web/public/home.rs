@@ -10,12 +10,14 @@ use crate::db::agreements::Agreement;
 use crate::db::forum::{Counts, Forum, HomeData};
 use crate::db::initiatives::Initiative;
 use crate::db::people::PersonSummary;
+use crate::db::programme::ProgrammeItem;
 use crate::db::sources::Source;
 use crate::db::{self};
 use crate::error::Result;
 use crate::i18n::{Locale, iso_date};
 use crate::state::AppState;
 use crate::web::linked_data;
+use crate::web::public::programme::{self, ProgrammeDay};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -28,6 +30,10 @@ pub struct HomePage {
     agreements: Vec<Agreement>,
     initiatives: Vec<Initiative>,
     source: Option<Source>,
+    /// The published programme by day (empty: no section).
+    programme: Vec<ProgrammeDay>,
+    /// Whether programme titles link to their anchor (not here: they are the anchors).
+    programme_links: bool,
 }
 
 /// One of the home page's numbers: a count as the report gives it, set apart in its sentence.
@@ -111,6 +117,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         initiatives,
         source,
     } = db::forum::home_page(&state.db).await?;
+    let items: Vec<ProgrammeItem> = db::programme::published(&state.db).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
         Some(subtitle) => format!(
@@ -123,12 +130,14 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
     };
     Ok(HomePage {
         meta: PageMeta::new(title, lang.t("home.description"), Some(Section::Home))
-            .with_linked_data(linked_data::forum(&forum, &speakers, lang)),
+            .with_linked_data(linked_data::forum(&forum, &speakers, &items, lang)),
         forum,
         counts,
         speakers,
         agreements,
         initiatives,
         source,
+        programme: programme::days(items),
+        programme_links: false,
     })
 }

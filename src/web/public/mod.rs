@@ -5,6 +5,7 @@ pub(crate) mod exhibitors;
 mod exports;
 mod home;
 pub(crate) mod organisations;
+pub(crate) mod programme;
 pub(crate) mod search;
 pub(crate) mod speakers;
 
