@@ -30,6 +30,9 @@ pub struct TableSql {
     pub restore: String,
     /// `$1` id → current version, if the row exists.
     pub version: String,
+    /// `$1` id → current version, the row locked until the transaction ends (before its
+    /// members are replaced).
+    pub lock_version: String,
     /// `$1` id, `$2` expected version, `$3` published → new version, when the row had that
     /// version and was not already in that state (only for tables with `published`).
     pub set_published: String,
@@ -103,6 +106,7 @@ impl TableSql {
                 "INSERT INTO {table} OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::{table}, $1)"
             ),
             version: format!("SELECT version FROM {table} WHERE {key} = $1"),
+            lock_version: format!("SELECT version FROM {table} WHERE {key} = $1 FOR UPDATE"),
             set_published: format!(
                 "UPDATE {table} SET published = $3, version = version + 1, updated_at = now()
                  WHERE {key} = $1 AND version = $2 AND published IS DISTINCT FROM $3
@@ -281,24 +285,53 @@ pub async fn version(
         .await
 }
 
-/// Replace an agreement's parties with `organisation_ids`, in that order.
-pub async fn replace_parties(
+/// The row's current version, locked until the transaction ends, if it exists.
+pub async fn lock_version(
+    db: impl PgExecutor<'_>,
+    sql: &TableSql,
+    id: i64,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(&sql.lock_version)
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The statements that empty and fill the member list of an entry of `entity` (`$1` its id,
+/// `$2` the member ids in order), if it has one.
+fn member_statements(entity: &str) -> Option<(&'static str, &'static str)> {
+    match entity {
+        "agreements" => Some((
+            "DELETE FROM agreement_parties WHERE agreement_id = $1",
+            "INSERT INTO agreement_parties (agreement_id, organisation_id, position)
+             SELECT $1, organisation_id, position::int FROM unnest($2::bigint[]) WITH ORDINALITY AS p (organisation_id, position)",
+        )),
+        "programme_items" => Some((
+            "DELETE FROM programme_speakers WHERE item_id = $1",
+            "INSERT INTO programme_speakers (item_id, person_id, position)
+             SELECT $1, person_id, position::int FROM unnest($2::bigint[]) WITH ORDINALITY AS p (person_id, position)",
+        )),
+        _ => None,
+    }
+}
+
+/// Replace the members of an entry of `entity` (an agreement's parties, a programme item's
+/// speakers) with `ids`, in that order; nothing for an entity without members.
+pub async fn replace_members(
     db: &mut sqlx::PgConnection,
-    agreement_id: i64,
-    organisation_ids: &[i64],
+    entity: &str,
+    id: i64,
+    ids: &[i64],
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM agreement_parties WHERE agreement_id = $1")
-        .bind(agreement_id)
+    let Some((delete, insert)) = member_statements(entity) else {
+        return Ok(());
+    };
+    sqlx::query(delete).bind(id).execute(&mut *db).await?;
+    sqlx::query(insert)
+        .bind(id)
+        .bind(ids)
         .execute(&mut *db)
         .await?;
-    sqlx::query(
-        "INSERT INTO agreement_parties (agreement_id, organisation_id, position)
-         SELECT $1, organisation_id, position::int FROM unnest($2::bigint[]) WITH ORDINALITY AS p (organisation_id, position)",
-    )
-    .bind(agreement_id)
-    .bind(organisation_ids)
-    .execute(&mut *db)
-    .await?;
     Ok(())
 }
 
@@ -364,6 +397,8 @@ pub async fn dependents(
             "SELECT 'quotes', id, left(body->>'en', 60) FROM quotes WHERE person_id = $1",
             "SELECT 'agreements', id, title->>'en' FROM agreements WHERE announced_by_id = $1",
             "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE mentioned_by_id = $1",
+            "SELECT 'programme_items', i.id, i.title->>'en' FROM programme_items i
+              JOIN programme_speakers ps ON ps.item_id = i.id WHERE ps.person_id = $1",
         ],
         "halls" => &["SELECT 'booths', id, slug FROM booths WHERE hall_id = $1"],
         "sources" => &[
@@ -374,6 +409,7 @@ pub async fn dependents(
             "SELECT 'agreements', id, title->>'en' FROM agreements WHERE source_id = $1",
             "SELECT 'booths', id, slug FROM booths WHERE source_id = $1",
             "SELECT 'initiatives', id, name->>'en' FROM initiatives WHERE source_id = $1",
+            "SELECT 'programme_items', id, title->>'en' FROM programme_items WHERE source_id = $1",
         ],
         _ => &[],
     };

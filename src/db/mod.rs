@@ -31,6 +31,7 @@ pub mod maintenance;
 pub mod media;
 pub mod organisations;
 pub mod people;
+pub mod programme;
 pub mod quotes;
 pub mod search;
 pub mod settings;

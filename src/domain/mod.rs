@@ -1,5 +1,6 @@
 //! Types that carry meaning beyond their representation: parsed once, trusted afterwards.
 
+pub mod beijing_time;
 pub mod country;
 pub mod email;
 pub mod history_note;

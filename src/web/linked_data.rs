@@ -22,8 +22,9 @@ use crate::db::booths::Booth;
 use crate::db::forum::Forum;
 use crate::db::organisations::Organisation;
 use crate::db::people::{Person, PersonSummary};
+use crate::db::programme::ProgrammeItem;
 use crate::db::{OrganisationRef, PersonRef};
-use crate::domain::LocalizedText;
+use crate::domain::{LocalizedText, beijing_time};
 use crate::i18n::{Lang, iso_date};
 use crate::web::site;
 
@@ -133,6 +134,9 @@ struct Event {
     performer: Vec<PersonNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     super_event: Option<Box<Event>>,
+    /// The forum's programme items (issue 14).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sub_event: Vec<Event>,
 }
 
 #[derive(Serialize)]
@@ -303,12 +307,47 @@ fn fair(forum: &Forum, lang: Lang, location: impl Fn() -> Place) -> Option<Event
         url: None,
         performer: Vec::new(),
         super_event: None,
+        sub_event: Vec::new(),
     })
 }
 
+/// A programme item as an `Event` within the forum: its Beijing times with their offset, its
+/// place (the forum's, named by the item's room when it has one) and its published speakers.
+fn programme_item(item: &ProgrammeItem, lang: Lang, location: impl Fn() -> Place) -> Event {
+    let mut place = location();
+    if let Some(room) = &item.place {
+        place.name = text(room, lang);
+    }
+    Event {
+        kind: "Event",
+        id: site::absolute(&format!("/#programme-{}", item.id)),
+        name: text(&item.title, lang),
+        alternate_name: None,
+        description: optional_text(item.description.as_ref(), lang),
+        start_date: beijing_time::rfc3339(item.starts_at),
+        end_date: beijing_time::rfc3339(item.ends_at),
+        event_status: "https://schema.org/EventScheduled",
+        event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+        location: place,
+        url: Some(format!("{}#programme-{}", page_url(lang, "/"), item.id)),
+        performer: item
+            .speakers()
+            .iter()
+            .map(|speaker| person_ref_node(speaker, lang))
+            .collect(),
+        super_event: None,
+        sub_event: Vec::new(),
+    }
+}
+
 /// The home page: the forum as an `Event` at the fair in Beijing, its speakers as performers,
-/// the fair as its `superEvent`.
-pub fn forum(forum: &Forum, speakers: &[PersonSummary], lang: Lang) -> JsonLd {
+/// the fair as its `superEvent`, its published programme items as `subEvent`s.
+pub fn forum(
+    forum: &Forum,
+    speakers: &[PersonSummary],
+    programme: &[ProgrammeItem],
+    lang: Lang,
+) -> JsonLd {
     let place = || Place {
         kind: "Place",
         name: text(&forum.fair_name, lang),
@@ -345,6 +384,10 @@ pub fn forum(forum: &Forum, speakers: &[PersonSummary], lang: Lang) -> JsonLd {
             .map(|speaker| person_summary_node(speaker, lang))
             .collect(),
         super_event: fair(forum, lang, place).map(Box::new),
+        sub_event: programme
+            .iter()
+            .map(|item| programme_item(item, lang, place))
+            .collect(),
     })
 }
 

@@ -40,6 +40,7 @@ mod no_javascript;
 mod operations;
 mod page_cache;
 mod pages;
+mod programme;
 mod query_plans;
 mod report_wording;
 mod search;

@@ -20,7 +20,7 @@ use super::form::{
     self, Choices, FieldError, FieldView, OptionView, Parsed, RawValues, Submission,
 };
 use super::merge::{self, Choice, Merged};
-use super::spec::EntitySpec;
+use super::spec::{EntitySpec, Members};
 use super::translator;
 use crate::db::{entities, history};
 use crate::domain::Role;
@@ -60,8 +60,9 @@ pub struct FormPage {
     id: Option<i64>,
     version: i32,
     fields: Vec<FieldView>,
-    party_rows: Option<Vec<Vec<OptionView>>>,
-    party_error: Option<String>,
+    /// The entry's members (an agreement's parties), with their rows of choices.
+    members: Option<(Members, Vec<Vec<OptionView>>)>,
+    member_error: Option<String>,
     errors: Vec<FieldError>,
     conflict: Option<ConflictView>,
     draft: bool,
@@ -122,13 +123,13 @@ impl FormState<'_> {
             id: self.id,
             version: self.version,
             fields: form::field_views(spec, self.raw, &self.errors, self.choices, lang),
-            party_rows: spec
-                .has_parties
-                .then(|| form::party_rows(self.raw, self.choices)),
-            party_error: self
+            members: spec
+                .members
+                .map(|m| (m, form::member_rows(m, self.raw, self.choices))),
+            member_error: self
                 .errors
                 .iter()
-                .find(|e| e.column == "parties")
+                .find(|e| spec.members.is_some_and(|m| m.name == e.column))
                 .map(|e| e.message.clone()),
             errors: self.errors,
             conflict: None,
@@ -201,9 +202,9 @@ pub async fn create(
             return invalid(errors).invalid(&frame).await;
         }
     };
-    if spec.has_parties {
-        // The agreements' history trigger runs at commit, so it records these parties too.
-        entities::replace_parties(&mut tx, id, &parsed.parties).await?;
+    if spec.members.is_some() {
+        // The history trigger of a table with members runs at commit, so it records them too.
+        entities::replace_members(&mut tx, spec.key, id, &parsed.members).await?;
     }
     tx.commit().await?;
     tracing::info!(admin = ?frame.email(), entity = spec.key, id, "created");
@@ -516,7 +517,7 @@ fn deleted_meanwhile(spec: &EntitySpec, lang: Lang) -> AppError {
     ))
 }
 
-/// Write parsed values (and parties) when the row still has `version`; false when it does not.
+/// Write parsed values (and members) when the row still has `version`; false when it does not.
 pub(super) async fn save(
     tx: &mut PgConnection,
     spec: &EntitySpec,
@@ -524,17 +525,13 @@ pub(super) async fn save(
     version: i32,
     parsed: &Parsed,
 ) -> sqlx::Result<bool> {
-    if spec.has_parties {
-        // Check the version first, holding the row, so parties are only replaced on a real save.
-        let locked: Option<i32> =
-            sqlx::query_scalar("SELECT version FROM agreements WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+    if spec.members.is_some() {
+        // Check the version first, holding the row, so members are only replaced on a real save.
+        let locked = entities::lock_version(&mut *tx, spec.sql(), id).await?;
         if locked != Some(version) {
             return Ok(false);
         }
-        entities::replace_parties(&mut *tx, id, &parsed.parties).await?;
+        entities::replace_members(&mut *tx, spec.key, id, &parsed.members).await?;
     }
     Ok(
         entities::update(&mut *tx, spec.sql(), id, version, &parsed.values)

@@ -24,10 +24,11 @@ pub async fn load_choices(db: &mut PgConnection, spec: &EntitySpec) -> Result<Ch
                 .iter()
                 .any(|f| matches!(f.kind, FilterKind::Reference(t) if t == table))
     };
-    if needs(ReferenceTable::Organisations) || spec.has_parties {
+    let members = |table: ReferenceTable| spec.members.is_some_and(|m| m.table == table);
+    if needs(ReferenceTable::Organisations) || members(ReferenceTable::Organisations) {
         choices.organisations = entities::choices(&mut *db, ReferenceTable::Organisations).await?;
     }
-    if needs(ReferenceTable::People) {
+    if needs(ReferenceTable::People) || members(ReferenceTable::People) {
         choices.people = entities::choices(&mut *db, ReferenceTable::People).await?;
     }
     if needs(ReferenceTable::Sources) {

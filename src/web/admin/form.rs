@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 use time::macros::format_description;
 
-use super::spec::{EntitySpec, Field, FieldKind, choice_label};
+use super::spec::{EntitySpec, Field, FieldKind, Members, choice_label};
 use crate::db::entities::ReferenceTable;
-use crate::domain::{Country, slug};
+use crate::domain::{Country, beijing_time, slug};
 use crate::i18n::Lang;
 
 /// The raw `(name, value)` pairs of a submitted form (repeated names kept, in order).
@@ -94,8 +94,9 @@ impl FieldError {
 pub struct Parsed {
     /// Column → JSON value, for every field of the entity.
     pub values: Map<String, Value>,
-    /// An agreement's parties, in order.
-    pub parties: Vec<i64>,
+    /// The entry's members in order (an agreement's parties, an item's speakers; see
+    /// [`Members`]); empty when it has none.
+    pub members: Vec<i64>,
 }
 
 /// What the user typed, kept to show the form again: by input name (`title` is the English
@@ -103,7 +104,8 @@ pub struct Parsed {
 #[derive(Debug, Clone, Default)]
 pub struct RawValues {
     pub fields: HashMap<String, String>,
-    pub parties: Vec<String>,
+    /// The member ids as submitted ([`Members`]: an agreement's parties, an item's speakers).
+    pub members: Vec<String>,
 }
 
 /// The other languages a localized field is edited in, after English: (code, label, tag, dir).
@@ -124,7 +126,7 @@ fn translation_mark_names(field: &Field) -> Vec<String> {
 }
 
 /// Every input name of an entity's form (texts, their translations and translation marks),
-/// in form order; an agreement's parties are not among them.
+/// in form order; an entry's members (an agreement's parties) are not among them.
 pub fn input_names_of(spec: &EntitySpec) -> Vec<String> {
     spec.fields
         .iter()
@@ -172,12 +174,17 @@ impl RawValues {
                 fields.insert(name, if ticked { "on" } else { "" }.to_owned());
             }
         }
-        let parties = submission
-            .all("parties")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        Self { fields, parties }
+        let members = spec
+            .members
+            .map(|m| {
+                submission
+                    .all(m.name)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self { fields, members }
     }
 
     /// The values of a stored row (or the defaults of a new entry when `None`).
@@ -221,26 +228,30 @@ impl RawValues {
                 (FieldKind::Published, Value::Bool(true)) => "on".to_owned(),
                 (FieldKind::Published, _) => String::new(),
                 (FieldKind::Position, Value::Null) => "0".to_owned(),
+                // Stored as an instant in whatever offset the database wrote; shown in Beijing.
+                (FieldKind::BeijingTime, Value::String(text)) => beijing_time::parse_stored(text)
+                    .map_or_else(|| text.clone(), beijing_time::input_value),
                 (_, Value::String(text)) => text.clone(),
                 (_, Value::Number(number)) => number.to_string(),
                 _ => String::new(),
             };
             fields.insert(field.column.to_owned(), text);
         }
-        let parties = row
-            .and_then(|row| row.get("parties"))
+        let members = spec
+            .members
+            .and_then(|m| row.and_then(|row| row.get(m.name)))
             .and_then(Value::as_array)
             .map(|ids| ids.iter().map(|id| id.to_string()).collect())
             .unwrap_or_default();
-        Self { fields, parties }
+        Self { fields, members }
     }
 
     /// The values of `parsed` as the form shows them: what an editor's input becomes once
     /// validated and cleaned, so it compares with stored versions.
     pub fn from_parsed(spec: &EntitySpec, parsed: &Parsed) -> Self {
         let mut row = parsed.values.clone();
-        if spec.has_parties {
-            row.insert("parties".to_owned(), Value::from(parsed.parties.clone()));
+        if let Some(members) = spec.members {
+            row.insert(members.name.to_owned(), Value::from(parsed.members.clone()));
         }
         Self::from_row(spec, Some(&row))
     }
@@ -285,23 +296,23 @@ pub fn parse(
     }
     check_date_order(spec, &values, &mut errors, lang);
     super::plan_form::check_booth_place(spec, &values, &mut errors, lang);
-    let parties = if spec.has_parties {
-        match parse_parties(&raw.parties, choices, lang) {
-            Ok(parties) => parties,
+    check_time_order(spec, &values, &mut errors, lang);
+    let members = match spec.members {
+        Some(spec_members) => match parse_members(spec_members, &raw.members, choices, lang) {
+            Ok(members) => members,
             Err(message) => {
                 errors.push(FieldError {
-                    column: "parties".to_owned(),
-                    label: lang.t("field.parties").to_owned(),
+                    column: spec_members.name.to_owned(),
+                    label: lang.t(&format!("field.{}", spec_members.name)).to_owned(),
                     message,
                 });
                 Vec::new()
             }
-        }
-    } else {
-        Vec::new()
+        },
+        None => Vec::new(),
     };
     if errors.is_empty() {
-        Ok(Parsed { values, parties })
+        Ok(Parsed { values, members })
     } else {
         Err(errors)
     }
@@ -364,8 +375,8 @@ fn parse_localized(
 /// How any input of `spec`'s form is named for people: "Title (Chinese · 中文)", the parties,
 /// or a translation's mark.
 pub fn label_of_input(spec: &EntitySpec, input: &str, lang: Lang) -> String {
-    if input == "parties" {
-        return lang.t("field.parties").to_owned();
+    if spec.members.is_some_and(|m| m.name == input) {
+        return lang.t(&format!("field.{input}")).to_owned();
     }
     let column = input.split('.').next().unwrap_or(input);
     let Some(field) = spec.fields.iter().find(|f| f.column == column) else {
@@ -490,6 +501,14 @@ fn parse_field(field: &Field, raw: &str, choices: &Choices, lang: Lang) -> Resul
                 .map(|_| Value::String(text))
                 .map_err(|_| lang.t("form.date").to_owned())
         }
+        FieldKind::BeijingTime => {
+            if empty {
+                return Ok(Value::Null);
+            }
+            beijing_time::parse_wall_clock(&text)
+                .map(|at| Value::String(beijing_time::rfc3339(at)))
+                .ok_or_else(|| lang.t("form.beijing_time").to_owned())
+        }
         FieldKind::Published => Ok(Value::Bool(!empty)),
         FieldKind::Position => {
             if empty {
@@ -588,25 +607,60 @@ fn check_date_order(
     }
 }
 
-fn parse_parties(raw: &[String], choices: &Choices, lang: Lang) -> Result<Vec<i64>, String> {
-    let mut parties = Vec::new();
+/// A programme item ends after it starts, on the same day in Beijing (pages show it as
+/// `09:30–10:15` under one date).
+fn check_time_order(
+    spec: &EntitySpec,
+    values: &Map<String, Value>,
+    errors: &mut Vec<FieldError>,
+    lang: Lang,
+) {
+    let (Some(Value::String(start)), Some(Value::String(end))) =
+        (values.get("starts_at"), values.get("ends_at"))
+    else {
+        return;
+    };
+    let (Some(start), Some(end)) = (
+        beijing_time::parse_stored(start),
+        beijing_time::parse_stored(end),
+    ) else {
+        return;
+    };
+    let same_day = beijing_time::in_beijing(start).date() == beijing_time::in_beijing(end).date();
+    if end <= start || !same_day {
+        errors.push(FieldError {
+            column: "ends_at".to_owned(),
+            label: spec.label_of("ends_at", lang),
+            message: lang.t("form.programme_order").to_owned(),
+        });
+    }
+}
+
+/// An entry's members: each listed among the choices, each once, in the order given.
+fn parse_members(
+    members: Members,
+    raw: &[String],
+    choices: &Choices,
+    lang: Lang,
+) -> Result<Vec<i64>, String> {
+    let mut ids = Vec::new();
     for value in raw.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
         let id = value
             .parse::<i64>()
             .ok()
             .filter(|id| {
                 choices
-                    .organisations
+                    .of(members.table)
                     .iter()
                     .any(|(candidate, _)| candidate == id)
             })
-            .ok_or_else(|| lang.t("form.parties_listed").to_owned())?;
-        if parties.contains(&id) {
-            return Err(lang.t("form.parties_once").to_owned());
+            .ok_or_else(|| lang.t(&format!("form.{}_listed", members.name)).to_owned())?;
+        if ids.contains(&id) {
+            return Err(lang.t(&format!("form.{}_once", members.name)).to_owned());
         }
-        parties.push(id);
+        ids.push(id);
     }
-    Ok(parties)
+    Ok(ids)
 }
 
 /// How a stored value reads for a person (lists, conflicts, history).
@@ -618,13 +672,13 @@ pub fn display(
     lang: Lang,
 ) -> String {
     let value = value.unwrap_or(&Value::Null);
-    if column == "parties" {
+    if let Some(members) = spec.members.filter(|m| m.name == column) {
         let names: Vec<String> = value
             .as_array()
             .map(|ids| {
                 ids.iter()
                     .filter_map(Value::as_i64)
-                    .map(|id| choices.label(ReferenceTable::Organisations, id, lang))
+                    .map(|id| choices.label(members.table, id, lang))
                     .collect()
             })
             .unwrap_or_default();
@@ -650,6 +704,16 @@ pub fn display(
                 |value| choice_label(value, lang).to_owned(),
             )
         }
+        (Some(FieldKind::BeijingTime), Value::String(text)) => beijing_time::parse_stored(text)
+            .map_or_else(
+                || text.clone(),
+                |at| {
+                    lang.tf(
+                        "programme.admin_time",
+                        &[("time", &beijing_time::input_value(at).replace('T', " "))],
+                    )
+                },
+            ),
         (Some(FieldKind::Published), Value::Bool(published)) => lang
             .t(if *published {
                 "admin.published"
@@ -717,11 +781,11 @@ pub fn display_input(
     choices: &Choices,
     lang: Lang,
 ) -> String {
-    if input == "parties" {
+    if let Some(members) = spec.members.filter(|m| m.name == input) {
         let names: Vec<String> = value
             .split(',')
             .filter_map(|id| id.parse::<i64>().ok())
-            .map(|id| choices.label(ReferenceTable::Organisations, id, lang))
+            .map(|id| choices.label(members.table, id, lang))
             .collect();
         return if names.is_empty() {
             lang.t("admin.none").to_owned()
@@ -782,8 +846,8 @@ pub fn diff(
     lang: Lang,
 ) -> Vec<Change> {
     let mut columns: Vec<&str> = spec.fields.iter().map(|f| f.column).collect();
-    if spec.has_parties {
-        columns.push("parties");
+    if let Some(members) = spec.members {
+        columns.push(members.name);
     }
     columns
         .into_iter()
@@ -914,6 +978,7 @@ pub fn field_views(
             FieldKind::LocalizedLong | FieldKind::LongText => ("textarea", Vec::new()),
             FieldKind::Url => ("url", Vec::new()),
             FieldKind::Date => ("date", Vec::new()),
+            FieldKind::BeijingTime => ("datetime-local", Vec::new()),
             FieldKind::Published => ("checkbox", Vec::new()),
             FieldKind::Position => ("number", Vec::new()),
             FieldKind::Choice(options) => (
@@ -1010,14 +1075,15 @@ pub fn reference_options(choices: &[(i64, String)], selected: &str) -> Vec<Optio
         .collect()
 }
 
-/// The party rows of an agreement form: the chosen parties, then two empty rows to add more.
-pub fn party_rows(raw: &RawValues, choices: &Choices) -> Vec<Vec<OptionView>> {
-    raw.parties
+/// The member rows of a form (an agreement's parties, an item's speakers): the chosen
+/// members, then two empty rows to add more.
+pub fn member_rows(members: Members, raw: &RawValues, choices: &Choices) -> Vec<Vec<OptionView>> {
+    raw.members
         .iter()
         .filter(|p| !p.trim().is_empty())
         .map(String::as_str)
         .chain(["", ""])
-        .map(|selected| reference_options(&choices.organisations, selected))
+        .map(|selected| reference_options(choices.of(members.table), selected))
         .collect()
 }
 
@@ -1131,11 +1197,18 @@ mod tests {
             sources: vec![],
             halls: vec![],
         };
+        let parties = spec::find("agreements").unwrap().members.unwrap();
         assert_eq!(
-            parse_parties(&["2".into(), "".into(), "1".into()], &choices, Lang::En).unwrap(),
+            parse_members(
+                parties,
+                &["2".into(), "".into(), "1".into()],
+                &choices,
+                Lang::En
+            )
+            .unwrap(),
             [2, 1]
         );
-        assert!(parse_parties(&["1".into(), "1".into()], &choices, Lang::En).is_err());
-        assert!(parse_parties(&["3".into()], &choices, Lang::En).is_err());
+        assert!(parse_members(parties, &["1".into(), "1".into()], &choices, Lang::En).is_err());
+        assert!(parse_members(parties, &["3".into()], &choices, Lang::En).is_err());
     }
 }

@@ -158,8 +158,9 @@ pub async fn revert(
                 )
             })
             .collect(),
-        parties: target
-            .get("parties")
+        members: spec
+            .members
+            .and_then(|m| target.get(m.name))
             .and_then(Value::as_array)
             .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
             .unwrap_or_default(),
@@ -231,13 +232,13 @@ pub async fn restore(
     .await?;
     let restored = async {
         entities::restore(&mut *tx, spec.sql(), &snapshot).await?;
-        if spec.has_parties {
-            let parties: Vec<i64> = snapshot
-                .get("parties")
+        if let Some(members) = spec.members {
+            let ids: Vec<i64> = snapshot
+                .get(members.name)
                 .and_then(Value::as_array)
                 .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
                 .unwrap_or_default();
-            entities::replace_parties(&mut tx, id, &parties).await?;
+            entities::replace_members(&mut tx, spec.key, id, &ids).await?;
         }
         Ok::<(), sqlx::Error>(())
     }

@@ -1,7 +1,7 @@
 //! Three-way merge of an edit made on an older version of an entry.
 //!
 //! It works on what the form shows, input by input (`title`, `title.zh`, `title.zh.translated`,
-//! `kind`, the parties, ...): the version the editor opened (the base, from history), the
+//! `kind`, the parties or speakers, ...): the version the editor opened (the base, from history), the
 //! current one (theirs) and the editor's (yours). An input only the editor changed takes the
 //! editor's value; one only the others changed keeps theirs; one both changed the same way is
 //! that value; one both changed differently is a conflict, left for the editor to decide.
@@ -11,9 +11,6 @@ use std::collections::BTreeSet;
 
 use super::form::{RawValues, input_names_of};
 use super::spec::EntitySpec;
-
-/// The name of the parties "input" (an agreement's ordered party list, merged as one value).
-pub const PARTIES: &str = "parties";
 
 /// What the editor can choose for a conflicting input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +53,15 @@ pub struct Merged {
     pub kept_theirs: Vec<String>,
 }
 
-fn get(values: &RawValues, input: &str) -> String {
-    if input == PARTIES {
+/// Whether `input` is the entry's member list (an agreement's parties, merged as one value).
+fn is_members(spec: &EntitySpec, input: &str) -> bool {
+    spec.members.is_some_and(|m| m.name == input)
+}
+
+fn get(spec: &EntitySpec, values: &RawValues, input: &str) -> String {
+    if is_members(spec, input) {
         values
-            .parties
+            .members
             .iter()
             .map(|p| p.trim())
             .filter(|p| !p.is_empty())
@@ -70,9 +72,9 @@ fn get(values: &RawValues, input: &str) -> String {
     }
 }
 
-fn set(values: &mut RawValues, input: &str, value: String) {
-    if input == PARTIES {
-        values.parties = value
+fn set(spec: &EntitySpec, values: &mut RawValues, input: &str, value: String) {
+    if is_members(spec, input) {
+        values.members = value
             .split(',')
             .filter(|p| !p.is_empty())
             .map(str::to_owned)
@@ -85,8 +87,8 @@ fn set(values: &mut RawValues, input: &str, value: String) {
 /// Every input of `spec` a merge looks at.
 fn inputs(spec: &EntitySpec) -> Vec<String> {
     let mut names = input_names_of(spec);
-    if spec.has_parties {
-        names.push(PARTIES.to_owned());
+    if let Some(members) = spec.members {
+        names.push(members.name.to_owned());
     }
     names
 }
@@ -103,14 +105,14 @@ pub fn merge(
     let mut conflicts = Vec::new();
     let mut kept_theirs = Vec::new();
     for input in inputs(spec) {
-        let (t, y) = (get(theirs, &input), get(yours, &input));
+        let (t, y) = (get(spec, theirs, &input), get(spec, yours, &input));
         if t == y {
             continue;
         }
-        let b = base.map(|base| get(base, &input));
+        let b = base.map(|base| get(spec, base, &input));
         match b {
             Some(b) if b == y => {
-                set(&mut values, &input, t);
+                set(spec, &mut values, &input, t);
                 kept_theirs.push(input);
             }
             Some(b) if b == t => {}
@@ -146,13 +148,13 @@ pub fn resolve(
         }
         let value = match choice {
             Choice::Yours => continue,
-            Choice::Theirs => get(theirs, input),
+            Choice::Theirs => get(spec, theirs, input),
             Choice::Original => match original {
-                Some(original) => get(original, input),
+                Some(original) => get(spec, original, input),
                 None => continue,
             },
         };
-        set(values, input, value);
+        set(spec, values, input, value);
     }
 }
 
@@ -228,13 +230,13 @@ mod tests {
     fn parties_merge_as_one_ordered_list() {
         let spec = spec::find("agreements").unwrap();
         let mut base = values(&[("title", "T")]);
-        base.parties = vec!["1".into(), "2".into()];
+        base.members = vec!["1".into(), "2".into()];
         let mut theirs = base.clone();
-        theirs.parties = vec!["2".into(), "1".into()];
+        theirs.members = vec!["2".into(), "1".into()];
         let mut yours = base.clone();
-        yours.parties = vec!["1".into(), "2".into(), "".into()];
+        yours.members = vec!["1".into(), "2".into(), "".into()];
         let merged = merge(spec, Some(&base), &theirs, &yours);
         assert!(merged.conflicts.is_empty());
-        assert_eq!(merged.values.parties, ["2", "1"]);
+        assert_eq!(merged.values.members, ["2", "1"]);
     }
 }

@@ -29,8 +29,9 @@ pub struct EntitySpec {
     pub filters: &'static [Filter],
     /// Columns a list can be sorted by; the first is the default.
     pub sorts: &'static [&'static str],
-    /// Agreements: an ordered list of party organisations is edited with the entry.
-    pub has_parties: bool,
+    /// An ordered list of other entries edited with the entry: an agreement's parties, a
+    /// programme item's speakers.
+    pub members: Option<Members>,
     /// The forum: one entry, never created or deleted.
     pub singleton: bool,
     /// The table's statements, built from the fields at first use.
@@ -170,6 +171,37 @@ pub enum FieldKind {
     /// A length or coordinate on a hall's floor plan, in the hall's plan units: a decimal
     /// number from 0 to [`PLAN_LENGTH_MAX`] with at most two decimals (`positive`: above 0).
     PlanLength { positive: bool },
+    /// A moment (`timestamptz`), entered and shown as Beijing wall-clock time
+    /// (`<input type="datetime-local">`, see `domain::beijing_time`).
+    BeijingTime,
+}
+
+/// An ordered list of entries of another table that belongs to an entry and is edited with it
+/// (an agreement's parties, a programme item's speakers): kept in a table of its own, shown in
+/// history snapshots under `name` (see `history_snapshot` in the migrations), merged and diffed
+/// as one value.
+#[derive(Debug, Clone, Copy)]
+pub struct Members {
+    /// The form input and history key (`parties`, `speakers`), and the catalogue stem of its
+    /// texts: `field.{name}`, `admin.{name}` (the legend), `admin.{name}.hint`,
+    /// `form.{name}_listed` and `form.{name}_once` (the errors).
+    pub name: &'static str,
+    /// The catalogue key of one row's label ("Party {number}").
+    pub row_label: &'static str,
+    /// What the members are.
+    pub table: ReferenceTable,
+}
+
+impl Members {
+    /// The form's legend for the list in `lang` ("Parties, in order").
+    pub fn legend_in(&self, lang: impl AsLang) -> &'static str {
+        lang.as_lang().t(&format!("admin.{}", self.name))
+    }
+
+    /// The hint under the legend in `lang`.
+    pub fn hint_in(&self, lang: impl AsLang) -> &'static str {
+        lang.as_lang().t(&format!("admin.{}.hint", self.name))
+    }
 }
 
 /// The largest length on a floor plan, in plan units (`numeric(7, 2)` in the database).
@@ -260,7 +292,7 @@ const fn entity(
         public_prefix: None,
         filters: &[],
         sorts,
-        has_parties: false,
+        members: None,
         singleton: false,
         sql: OnceLock::new(),
     }
@@ -279,9 +311,9 @@ impl EntitySpec {
         self
     }
 
-    /// An agreement: its ordered parties are edited with it.
-    const fn with_parties(mut self) -> Self {
-        self.has_parties = true;
+    /// Its entries carry an ordered list of `members` (an agreement's parties), edited with them.
+    const fn with_members(mut self, members: Members) -> Self {
+        self.members = Some(members);
         self
     }
 
@@ -328,6 +360,7 @@ pub static ENTITIES: &[&EntitySpec] = &[
     &BOOTHS,
     &HALLS,
     &INITIATIVES,
+    &PROGRAMME_ITEMS,
     &SOURCES,
 ];
 
@@ -490,7 +523,11 @@ static AGREEMENTS: EntitySpec = entity(
         kind: FilterKind::Published,
     },
 ])
-.with_parties();
+.with_members(Members {
+    name: "parties",
+    row_label: "admin.party",
+    table: ReferenceTable::Organisations,
+});
 
 static BOOTHS: EntitySpec = entity(
     "booths",
@@ -578,6 +615,40 @@ static INITIATIVES: EntitySpec = entity(
     &["position", "name", "updated_at"],
 );
 
+/// The forum's programme (issue 14): items with Beijing times, a place and their speakers.
+static PROGRAMME_ITEMS: EntitySpec = entity(
+    "programme_items",
+    &[
+        field("title", FieldKind::Localized, true, 300),
+        hinted(
+            field("starts_at", FieldKind::BeijingTime, true, 0),
+            "hint.beijing_time",
+        ),
+        hinted(
+            field("ends_at", FieldKind::BeijingTime, true, 0),
+            "hint.beijing_time",
+        ),
+        hinted(
+            field("place", FieldKind::Localized, false, 200),
+            "hint.programme_place",
+        ),
+        field("description", FieldKind::LocalizedLong, false, 4000),
+        source(),
+        published(),
+    ],
+    "title",
+    &["starts_at", "title", "updated_at"],
+)
+.filtered_by(&[Filter {
+    column: "published",
+    kind: FilterKind::Published,
+}])
+.with_members(Members {
+    name: "speakers",
+    row_label: "admin.speaker",
+    table: ReferenceTable::People,
+});
+
 static SOURCES: EntitySpec = entity(
     "sources",
     &[
@@ -629,6 +700,19 @@ mod tests {
                         }
                     }
                 }
+                if let Some(members) = spec.members {
+                    let name = members.name;
+                    for key in [
+                        format!("field.{name}"),
+                        format!("admin.{name}"),
+                        format!("admin.{name}.hint"),
+                        format!("form.{name}_listed"),
+                        format!("form.{name}_once"),
+                        members.row_label.to_owned(),
+                    ] {
+                        assert!(lang.t_opt(&key).is_some(), "{lang}: no {key}");
+                    }
+                }
                 for column in spec
                     .sorts
                     .iter()
@@ -636,7 +720,7 @@ mod tests {
                 {
                     assert!(
                         *column == "updated_at"
-                            || (*column == "parties" && spec.has_parties)
+                            || spec.members.is_some_and(|m| m.name == *column)
                             || spec.fields.iter().any(|f| f.column == *column),
                         "{}: {column} is sorted or filtered by but is no field",
                         spec.key

@@ -39,10 +39,11 @@ impl Slugs {
                 .iter()
                 .any(|f| matches!(f.kind, FieldKind::Reference(t) if t == table))
         };
-        if needs(ReferenceTable::Organisations) || spec.has_parties {
+        let members = |table: ReferenceTable| spec.members.is_some_and(|m| m.table == table);
+        if needs(ReferenceTable::Organisations) || members(ReferenceTable::Organisations) {
             slugs.organisations = entities::slugs(&mut *db, ReferenceTable::Organisations).await?;
         }
-        if needs(ReferenceTable::People) {
+        if needs(ReferenceTable::People) || members(ReferenceTable::People) {
             slugs.people = entities::slugs(&mut *db, ReferenceTable::People).await?;
         }
         if needs(ReferenceTable::Sources) {
@@ -81,12 +82,13 @@ impl Slugs {
     }
 }
 
-/// The CSV columns of `spec`: `id`, every form input, then `parties` for agreements.
+/// The CSV columns of `spec`: `id`, every form input, then the members (`parties` for
+/// agreements, `speakers` for programme items).
 pub fn columns(spec: &EntitySpec) -> Vec<String> {
     let mut columns = vec!["id".to_owned()];
     columns.extend(form::input_names_of(spec));
-    if spec.has_parties {
-        columns.push("parties".to_owned());
+    if let Some(members) = spec.members {
+        columns.push(members.name.to_owned());
     }
     columns
 }
@@ -106,11 +108,11 @@ pub fn cells(spec: &EntitySpec, id: i64, row: &Map<String, Value>, slugs: &Slugs
             if input == "id" {
                 return id.to_string();
             }
-            if input == "parties" {
+            if let Some(members) = spec.members.filter(|m| m.name == input) {
                 return raw
-                    .parties
+                    .members
                     .iter()
-                    .map(|id| slugs.slug(ReferenceTable::Organisations, id))
+                    .map(|id| slugs.slug(members.table, id))
                     .collect::<Vec<_>>()
                     .join(" ");
             }
@@ -148,10 +150,10 @@ pub fn apply_cells(
         if input == "id" {
             continue;
         }
-        if input == "parties" {
-            raw.parties = cell
+        if let Some(members) = spec.members.filter(|m| m.name == input) {
+            raw.members = cell
                 .split_whitespace()
-                .map(|slug| slugs.id(ReferenceTable::Organisations, slug))
+                .map(|slug| slugs.id(members.table, slug))
                 .collect();
             continue;
         }

@@ -55,17 +55,17 @@ pub fn confine(
         }
         raw.fields.insert(input, before);
     }
-    if spec.has_parties {
+    if let Some(members) = spec.members {
         let sent: Vec<&str> = submission
-            .all("parties")
+            .all(members.name)
             .into_iter()
             .filter(|p| !p.trim().is_empty())
             .collect();
-        let before: Vec<&str> = opened.parties.iter().map(String::as_str).collect();
+        let before: Vec<&str> = opened.members.iter().map(String::as_str).collect();
         if !sent.is_empty() && sent != before {
-            return Err(refuse("parties"));
+            return Err(refuse(members.name));
         }
-        raw.parties = opened.parties.clone();
+        raw.members = opened.members.clone();
     }
     for (name, _) in &submission.0 {
         if let Some(input) = name.strip_prefix("resolve.")

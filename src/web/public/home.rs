@@ -10,12 +10,14 @@ use crate::db::agreements::Agreement;
 use crate::db::forum::{Counts, Forum, HomeData};
 use crate::db::initiatives::Initiative;
 use crate::db::people::PersonSummary;
+use crate::db::programme::ProgrammeItem;
 use crate::db::sources::Source;
 use crate::db::{self};
 use crate::error::Result;
 use crate::i18n::{Locale, iso_date};
 use crate::state::AppState;
 use crate::web::linked_data;
+use crate::web::public::programme::{self, ProgrammeDay};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -30,6 +32,10 @@ pub struct HomePage {
     source: Option<Source>,
     /// The published pictures of the forum (issue 14), in order.
     pictures: Vec<crate::db::media::GalleryPicture>,
+    /// The published programme by day (empty: no section).
+    programme: Vec<ProgrammeDay>,
+    /// Whether programme titles link to their anchor (not here: they are the anchors).
+    programme_links: bool,
 }
 
 /// One of the home page's numbers: a count as the report gives it, set apart in its sentence.
@@ -114,6 +120,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         source,
         pictures,
     } = db::forum::home_page(&state.db).await?;
+    let items: Vec<ProgrammeItem> = db::programme::published(&state.db).await?;
     let lang = Locale::current().lang;
     let title = match &forum.subtitle {
         Some(subtitle) => format!(
@@ -126,7 +133,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
     };
     Ok(HomePage {
         meta: PageMeta::new(title, lang.t("home.description"), Some(Section::Home))
-            .with_linked_data(linked_data::forum(&forum, &speakers, lang)),
+            .with_linked_data(linked_data::forum(&forum, &speakers, &items, lang)),
         forum,
         counts,
         speakers,
@@ -134,5 +141,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage> {
         initiatives,
         source,
         pictures,
+        programme: programme::days(items),
+        programme_links: false,
     })
 }

@@ -6,6 +6,7 @@ mod exports;
 mod floor_plan;
 mod home;
 pub(crate) mod organisations;
+pub(crate) mod programme;
 pub(crate) mod search;
 pub(crate) mod speakers;
 

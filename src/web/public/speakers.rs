@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::linked_data::{self, ListEntry};
+use crate::web::public::programme::{self, ProgrammeDay};
 use crate::web::render::{PageMeta, Section};
 
 #[derive(Template, WebTemplate)]
@@ -68,6 +69,10 @@ pub struct SpeakerPage {
     agreements: Vec<Agreement>,
     initiatives: Vec<Initiative>,
     source: Option<Source>,
+    /// The published programme items they speak in, by day (empty: no section).
+    programme: Vec<ProgrammeDay>,
+    /// Whether programme titles link to the item on the home page (yes, here).
+    programme_links: bool,
 }
 
 /// One speaker's page.
@@ -87,6 +92,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
     } = db::people::speaker_page(&state.db, slug, visibility)
         .await?
         .ok_or(AppError::NotFound)?;
+    let items = db::programme::of_speaker(&state.db, person.id).await?;
     let lang = Locale::current().lang;
     let name = person.name.plain(lang);
     let mut who = vec![name.to_owned()];
@@ -108,5 +114,7 @@ pub async fn page(state: &AppState, slug: &str, visibility: Visibility) -> Resul
         agreements,
         initiatives,
         source,
+        programme: programme::days(items),
+        programme_links: true,
     })
 }

@@ -15,6 +15,11 @@
 //! language, so importing the file again, or in another language, updates the events instead
 //! of adding copies. Texts are in the address's language (`LANGUAGE` says which version each
 //! is: English where a version is missing).
+//!
+//! Each published programme item (issue 14) is a timed event in Beijing time
+//! (`DTSTART;TZID=Asia/Shanghai:20230905T093000`), with the same stable rules: its `UID` is
+//! built from its id, `DTSTAMP` is when it last changed, and its speakers are listed in its
+//! `DESCRIPTION`.
 
 use axum::extract::State;
 use axum::http::header;
@@ -24,7 +29,8 @@ use time::{Date, Duration, OffsetDateTime, UtcOffset};
 use super::ical::Lines;
 use super::origin::Origin;
 use crate::db::exports::ForumDates;
-use crate::domain::LocalizedText;
+use crate::db::programme::ProgrammeItem;
+use crate::domain::{LocalizedText, beijing_time};
 use crate::error::{AppError, Result};
 use crate::i18n::{Lang, Locale};
 use crate::state::AppState;
@@ -43,8 +49,14 @@ pub async fn forum(State(state): State<AppState>) -> Result<Response> {
     let forum = crate::db::exports::forum_dates(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let programme = crate::db::programme::published(&state.db).await?;
     let lang = Locale::current().lang;
-    let body = calendar(&forum, lang, Origin::configured(&state.web).as_ref());
+    let body = calendar(
+        &forum,
+        &programme,
+        lang,
+        Origin::configured(&state.web).as_ref(),
+    );
     let filename = match lang {
         Lang::En => "forum.ics".to_owned(),
         _ => format!("forum-{}.ics", lang.code()),
@@ -65,8 +77,14 @@ pub async fn forum(State(state): State<AppState>) -> Result<Response> {
         .into_response())
 }
 
-/// The calendar of `forum` in `lang`; `origin` gives the forum's event its `URL`.
-pub fn calendar(forum: &ForumDates, lang: Lang, origin: Option<&Origin>) -> String {
+/// The calendar of `forum` and its published `programme` in `lang`; `origin` gives the events
+/// their `URL`s.
+pub fn calendar(
+    forum: &ForumDates,
+    programme: &[ProgrammeItem],
+    lang: Lang,
+    origin: Option<&Origin>,
+) -> String {
     let mut lines = Lines::new();
     lines.raw("BEGIN", &[], "VCALENDAR");
     lines.raw("VERSION", &[], "2.0");
@@ -139,6 +157,9 @@ pub fn calendar(forum: &ForumDates, lang: Lang, origin: Option<&Origin>) -> Stri
         };
         event.write(&mut lines);
     }
+    for item in programme {
+        programme_event(&mut lines, item, forum, lang, origin);
+    }
     lines.raw("END", &[], "VCALENDAR");
     lines.finish()
 }
@@ -186,6 +207,97 @@ impl Event<'_> {
         lines.raw("TRANSP", &[], "TRANSPARENT");
         lines.raw("END", &[], "VEVENT");
     }
+}
+
+/// One programme item as a timed event in Beijing time.
+fn programme_event(
+    lines: &mut Lines,
+    item: &ProgrammeItem,
+    forum: &ForumDates,
+    lang: Lang,
+    origin: Option<&Origin>,
+) {
+    let stamp = utc_stamp(item.updated_at);
+    lines.raw("BEGIN", &[], "VEVENT");
+    lines.raw("UID", &[], &format!("{FORUM_UID}-programme-{}", item.id));
+    lines.raw("DTSTAMP", &[], &stamp);
+    lines.raw("LAST-MODIFIED", &[], &stamp);
+    lines.raw("SEQUENCE", &[], &(item.version - 1).max(0).to_string());
+    lines.raw(
+        "DTSTART",
+        &[("TZID", TIME_ZONE)],
+        &beijing_local(item.starts_at),
+    );
+    lines.raw(
+        "DTEND",
+        &[("TZID", TIME_ZONE)],
+        &beijing_local(item.ends_at),
+    );
+    lines.text(
+        "SUMMARY",
+        &[("LANGUAGE", version_tag(&item.title, lang))],
+        item.title.plain(lang),
+    );
+    let mut description: Vec<String> = item
+        .description
+        .iter()
+        .map(|text| text.plain(lang).to_owned())
+        .collect();
+    let speakers: Vec<String> = item
+        .speakers()
+        .iter()
+        .map(|speaker| speaker.name.plain(lang).to_owned())
+        .collect();
+    if !speakers.is_empty() {
+        description.push(format!(
+            "{}{}{}",
+            lang.t("programme.speakers"),
+            lang.colon(),
+            lang.and_list(&speakers)
+        ));
+    }
+    if !description.is_empty() {
+        lines.text(
+            "DESCRIPTION",
+            &[("LANGUAGE", lang.tag())],
+            &description.join("\n\n"),
+        );
+    }
+    let fair = crate::db::display_name_in(&forum.fair_name, forum.fair_short_name.as_deref(), lang);
+    let (location, tag) = match &item.place {
+        Some(place) => (
+            format!(
+                "{}{}{fair}{}{}",
+                place.plain(lang),
+                lang.comma(),
+                lang.comma(),
+                forum.city.plain(lang)
+            ),
+            version_tag(place, lang),
+        ),
+        None => (
+            format!("{fair}{}{}", lang.comma(), forum.city.plain(lang)),
+            version_tag(&forum.city, lang),
+        ),
+    };
+    lines.text("LOCATION", &[("LANGUAGE", tag)], &location);
+    if let Some(origin) = origin {
+        let url = origin.url(&format!("{}#programme-{}", lang.href("/"), item.id));
+        lines.raw("URL", &[], &url);
+    }
+    lines.raw("END", &[], "VEVENT");
+}
+
+/// `at` as Beijing wall-clock time in iCalendar's local form: `20230905T093000`.
+fn beijing_local(at: OffsetDateTime) -> String {
+    let at = beijing_time::in_beijing(at);
+    format!(
+        "{}T{:02}{:02}{:02}",
+        basic_date(at.date()),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 /// Beijing's time zone: China Standard Time all year since 1991.
@@ -244,5 +356,6 @@ mod tests {
         let at = OffsetDateTime::parse("2023-09-05T08:09:10+08:00", &Iso8601::DEFAULT).unwrap();
         assert_eq!(utc_stamp(at), "20230905T000910Z");
         assert_eq!(basic_date(at.date()), "20230905");
+        assert_eq!(beijing_local(at), "20230905T080910");
     }
 }
