@@ -12,6 +12,7 @@ pub mod linked_data;
 pub mod page_cache;
 pub mod public;
 pub mod render;
+pub mod share_card;
 pub mod site;
 pub mod spreadsheet;
 pub mod static_files;

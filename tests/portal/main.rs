@@ -40,6 +40,7 @@ mod pages;
 mod query_plans;
 mod report_wording;
 mod search;
+mod share_cards;
 mod site;
 mod static_files;
 mod translations;
