@@ -153,7 +153,10 @@ impl PageMeta {
     pub fn card_alt(&self) -> String {
         self.lang.tf(
             "card.alt",
-            &[("title", self.title.as_str()), ("site", self.t("site.name"))],
+            &[
+                ("title", self.title.as_str()),
+                ("site", self.t("site.name")),
+            ],
         )
     }
 

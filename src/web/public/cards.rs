@@ -76,7 +76,11 @@ pub async fn page_card(
                     "home.organisations",
                     home.counts.organisations,
                 ),
-                "agreements" => ("agreements.title", "home.agreements", home.counts.agreements),
+                "agreements" => (
+                    "agreements.title",
+                    "home.agreements",
+                    home.counts.agreements,
+                ),
                 _ => ("exhibitors.title", "home.booths", home.counts.booths),
             };
             (lang.t(title).to_owned(), Some(lang.plural(key, count)))
@@ -252,7 +256,13 @@ mod tests {
             card_path("/exhibitors/fb-enterprises").as_deref(),
             Some("/cards/exhibitors/fb-enterprises.png")
         );
-        for none in ["/search", "/admin", "/speakers/a/b", "/speakers/Not_A_Slug", "/feed.atom"] {
+        for none in [
+            "/search",
+            "/admin",
+            "/speakers/a/b",
+            "/speakers/Not_A_Slug",
+            "/feed.atom",
+        ] {
             assert_eq!(card_path(none), None, "{none}");
         }
     }

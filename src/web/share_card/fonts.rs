@@ -37,7 +37,11 @@ impl Face {
 
     /// The weight to ask for: bold only where the face has a bold (Latin).
     pub fn weight(self, bold: bool) -> u16 {
-        if bold && self == Self::Latin { 700 } else { 400 }
+        if bold && self == Self::Latin {
+            700
+        } else {
+            400
+        }
     }
 
     /// Whether the face draws Arabic script (its lines need more height).

@@ -125,9 +125,8 @@ struct Widths(HashMap<(Run, bool), f32>);
 
 impl Widths {
     fn measure(runs: Vec<(Run, bool)>, fonts: &CardFonts) -> anyhow::Result<Self> {
-        let mut svg = String::from(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">"#,
-        );
+        let mut svg =
+            String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">"#);
         for (i, (run, bold)) in runs.iter().enumerate() {
             svg.push_str(&format!(
                 r#"<text id="m{i}" x="0" y="100" font-family="{}" font-weight="{}" font-size="100">{}</text>"#,
@@ -305,7 +304,11 @@ fn direction(run: &Run) -> Direction {
         } else {
             Direction::Ltr
         }
-    } else if run.text.chars().any(|c| c.is_ascii_digit() || ('۰'..='۹').contains(&c)) {
+    } else if run
+        .text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('۰'..='۹').contains(&c))
+    {
         Direction::Number
     } else {
         Direction::Neutral
@@ -418,7 +421,11 @@ pub fn lay_out(card: &Card, fonts: &CardFonts) -> anyhow::Result<LaidOut> {
     let brand = segment(&card.brand);
     let kind = card.kind.as_deref().map(&mut segment).unwrap_or_default();
     let title = segment(&card.title);
-    let subtitle = card.subtitle.as_deref().map(&mut segment).unwrap_or_default();
+    let subtitle = card
+        .subtitle
+        .as_deref()
+        .map(&mut segment)
+        .unwrap_or_default();
     let footer = segment(&card.footer);
 
     let mut runs: Vec<(Run, bool)> = Vec::new();
@@ -450,15 +457,20 @@ pub fn lay_out(card: &Card, fonts: &CardFonts) -> anyhow::Result<LaidOut> {
     let after_brand = place(&mut lines, &brand_set, 40.0, Role::Brand, rtl, &widths);
     if !kind.is_empty() {
         let kind_set = set(&kind, &SMALL_LINE, Role::Kind, &widths, |_| false);
-        place(&mut lines, &kind_set, after_brand + 4.0, Role::Kind, rtl, &widths);
+        place(
+            &mut lines,
+            &kind_set,
+            after_brand + 4.0,
+            Role::Kind,
+            rtl,
+            &widths,
+        );
     }
     // The title and its second line, centred in the box between.
     let available = BOX_BOTTOM - BOX_TOP;
-    let subtitle_set =
-        (!subtitle.is_empty()).then(|| set(&subtitle, &SUBTITLE, Role::Subtitle, &widths, |_| false));
-    let below = subtitle_set
-        .as_ref()
-        .map_or(0.0, |sub| GAP + sub.height());
+    let subtitle_set = (!subtitle.is_empty())
+        .then(|| set(&subtitle, &SUBTITLE, Role::Subtitle, &widths, |_| false));
+    let below = subtitle_set.as_ref().map_or(0.0, |sub| GAP + sub.height());
     let title_set = set(&title, &TITLE, Role::Title, &widths, |set| {
         set.height() + below > available
     });
@@ -466,13 +478,27 @@ pub fn lay_out(card: &Card, fonts: &CardFonts) -> anyhow::Result<LaidOut> {
     let top = BOX_TOP + ((available - used) / 2.0).max(0.0);
     let after_title = place(&mut lines, &title_set, top, Role::Title, rtl, &widths);
     if let Some(sub) = &subtitle_set {
-        place(&mut lines, sub, after_title + GAP, Role::Subtitle, rtl, &widths);
+        place(
+            &mut lines,
+            sub,
+            after_title + GAP,
+            Role::Subtitle,
+            rtl,
+            &widths,
+        );
     }
     // Where and when, in the strip at the bottom.
     let footer_set = set(&footer, &SMALL_LINE, Role::Footer, &widths, |_| false);
     let strip = HEIGHT as f32 - STRIP_TOP;
     let footer_top = STRIP_TOP + ((strip - footer_set.height()) / 2.0).max(0.0);
-    place(&mut lines, &footer_set, footer_top, Role::Footer, rtl, &widths);
+    place(
+        &mut lines,
+        &footer_set,
+        footer_top,
+        Role::Footer,
+        rtl,
+        &widths,
+    );
 
     missing.sort_unstable();
     missing.dedup();

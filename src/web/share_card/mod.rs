@@ -330,11 +330,41 @@ mod previews {
         let fonts = CardFonts::shared(&crate::state::WebConfig::source_tree_static_dir()).unwrap();
         let long = "The Very Long Name of an Organisation ".repeat(8);
         let cases = [
-            ("en", Lang::En, Some("Speaker"), "Moin ul Haque", Some("Ambassador of Pakistan to China, Embassy of Pakistan in Beijing")),
-            ("zh", Lang::Zh, Some("合作协议"), "ZBRA China与北京老字号协会战略合作协议", Some("ZBRA China和北京老字号协会")),
-            ("ur", Lang::Ur, Some("مقرر"), "Moin ul Haque", Some("چین میں پاکستان کے سفیر، پاکستان کا سفارت خانہ (بیجنگ)")),
-            ("ur-long", Lang::Ur, Some("معاہدہ"), "پاکستان اور چین کے درمیان سائنس و ٹیکنالوجی میں تعاون کا معاہدہ", Some("ZBRA China اور بیجنگ ٹائم آنرڈ برانڈز ایسوسی ایشن")),
-            ("en-long", Lang::En, Some("Organisation"), long.as_str(), Some("Company, Pakistan")),
+            (
+                "en",
+                Lang::En,
+                Some("Speaker"),
+                "Moin ul Haque",
+                Some("Ambassador of Pakistan to China, Embassy of Pakistan in Beijing"),
+            ),
+            (
+                "zh",
+                Lang::Zh,
+                Some("合作协议"),
+                "ZBRA China与北京老字号协会战略合作协议",
+                Some("ZBRA China和北京老字号协会"),
+            ),
+            (
+                "ur",
+                Lang::Ur,
+                Some("مقرر"),
+                "Moin ul Haque",
+                Some("چین میں پاکستان کے سفیر، پاکستان کا سفارت خانہ (بیجنگ)"),
+            ),
+            (
+                "ur-long",
+                Lang::Ur,
+                Some("معاہدہ"),
+                "پاکستان اور چین کے درمیان سائنس و ٹیکنالوجی میں تعاون کا معاہدہ",
+                Some("ZBRA China اور بیجنگ ٹائم آنرڈ برانڈز ایسوسی ایشن"),
+            ),
+            (
+                "en-long",
+                Lang::En,
+                Some("Organisation"),
+                long.as_str(),
+                Some("Company, Pakistan"),
+            ),
             ("markup", Lang::En, None, r#"A <b>&</b> "Q" 'x' ]]>"#, None),
         ];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/share-cards");

@@ -96,10 +96,7 @@ pub fn segment(text: &str, fonts: &CardFonts) -> Segmented {
     for (piece, space_before) in pieces {
         let runs = runs(&piece, fonts, &mut segmented.missing);
         if !runs.is_empty() {
-            segmented.units.push(Unit {
-                runs,
-                space_before,
-            });
+            segmented.units.push(Unit { runs, space_before });
         }
     }
     segmented
@@ -165,7 +162,12 @@ fn split_edge_punctuation(run: Run) -> Vec<Run> {
 }
 
 /// A unit's width, given each run's width at size 100 (`width_of`), at `size`.
-pub fn unit_width(unit: &Unit, size: f32, width_of: &impl Fn(&Run, bool) -> f32, bold: bool) -> f32 {
+pub fn unit_width(
+    unit: &Unit,
+    size: f32,
+    width_of: &impl Fn(&Run, bool) -> f32,
+    bold: bool,
+) -> f32 {
     unit.runs.iter().map(|run| width_of(run, bold)).sum::<f32>() * size / 100.0
 }
 
