@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use crate::config::SessionArgs;
 use crate::db_health::DbHealth;
 use crate::web::page_cache::PageCache;
+use crate::web::share_card::ShareCards;
 use crate::web::site::AssetVersions;
 
 /// Shared, cheaply cloned application state.
@@ -40,6 +41,8 @@ pub struct WebConfig {
     /// Longest a request may take (reading its body included) before the client gets the
     /// timeout page.
     pub request_timeout: Duration,
+    /// The share card renderer (its fonts come from `static_dir`).
+    pub cards: Arc<ShareCards>,
 }
 
 impl WebConfig {
@@ -47,6 +50,7 @@ impl WebConfig {
     pub fn new(static_dir: PathBuf, sessions: SessionArgs, public_url: Option<String>) -> Self {
         let assets = Arc::new(AssetVersions::scan(&static_dir));
         Self {
+            cards: Arc::new(ShareCards::new(static_dir.clone())),
             static_dir,
             sessions,
             public_url,

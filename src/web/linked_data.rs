@@ -130,6 +130,11 @@ struct Event {
     location: Place,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+    /// The forum's share card (absolute, so only with a public URL): an image of the event's
+    /// name, date and place, which Google's event results ask for. Not given to people or
+    /// organisations: a generated card is not their photo or logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     performer: Vec<PersonNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -305,6 +310,7 @@ fn fair(forum: &Forum, lang: Lang, location: impl Fn() -> Place) -> Option<Event
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
         location: location(),
         url: None,
+        image: None,
         performer: Vec::new(),
         super_event: None,
         sub_event: Vec::new(),
@@ -379,6 +385,9 @@ pub fn forum(
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
         location: place(),
         url: Some(page_url(lang, "/")),
+        image: crate::web::public::cards::card_path("/")
+            .map(|card| page_url(lang, &card))
+            .filter(|url| url.starts_with("http")),
         performer: speakers
             .iter()
             .map(|speaker| person_summary_node(speaker, lang))

@@ -13,6 +13,7 @@ pub mod media;
 pub mod page_cache;
 pub mod public;
 pub mod render;
+pub mod share_card;
 pub mod site;
 pub mod spreadsheet;
 pub mod static_files;

@@ -52,8 +52,9 @@ use crate::state::AppState;
 use crate::web::encoding::{self, Encoding};
 
 /// Content types whose `200` answers are cached (compared without their parameters): pages,
-/// `robots.txt`, the JSON API, CSV exports, the calendar, the Atom feed and the sitemap.
-pub const CACHEABLE_TYPES: [&str; 7] = [
+/// `robots.txt`, the JSON API, CSV exports, the calendar, the Atom feed, the sitemap and the
+/// share cards.
+pub const CACHEABLE_TYPES: [&str; 8] = [
     "text/html",
     "text/plain",
     "application/json",
@@ -61,7 +62,11 @@ pub const CACHEABLE_TYPES: [&str; 7] = [
     "text/calendar",
     "application/atom+xml",
     "application/xml",
+    "image/png",
 ];
+
+/// Cached types that are compressed already: kept and sent as they are.
+const PRECOMPRESSED_TYPES: [&str; 1] = ["image/png"];
 
 /// Path prefixes whose answers depend on their query string, so are cached by path and query.
 const QUERY_KEYED_PREFIXES: [&str; 1] = ["/api/v1/"];
@@ -263,6 +268,8 @@ struct Entry {
     identity: Bytes,
     gzip: Bytes,
     brotli: Bytes,
+    /// Its type is compressed already: only `identity` is held, and always sent.
+    precompressed: bool,
 }
 
 impl PageCache {
@@ -545,10 +552,23 @@ async fn listen(cache: Weak<Inner>, pool: PgPool, mut stop: watch::Receiver<()>)
 }
 
 impl Entry {
-    /// Compress `body` once, in both encodings (on a blocking thread: brotli takes a few ms).
+    /// Compress `body` once, in both encodings (on a blocking thread: brotli takes a few ms),
+    /// unless its type is compressed already (a PNG): then it is kept as it is, and sent so
+    /// whatever the client accepts.
     async fn build(headers: HeaderMap, body: Bytes) -> Option<Self> {
+        let precompressed = PRECOMPRESSED_TYPES.contains(&essence(&headers).as_str());
         tokio::task::spawn_blocking(move || {
             let hash = content_hash(&body);
+            if precompressed {
+                return Some(Self {
+                    headers,
+                    hash,
+                    identity: body,
+                    gzip: Bytes::new(),
+                    brotli: Bytes::new(),
+                    precompressed,
+                });
+            }
             // Brotli 5: pages are compressed again after every change, so a quick setting
             // (the static files, compressed once for good, get 11).
             let brotli = encoding::brotli(&body, 5).ok()?;
@@ -559,6 +579,7 @@ impl Entry {
                 identity: body,
                 gzip: gzip.into(),
                 brotli: brotli.into(),
+                precompressed,
             })
         })
         .await
@@ -573,6 +594,11 @@ impl Entry {
     /// The answer to a request accepting `encoding`: the page, or `304` when the client's
     /// `If-None-Match` names it.
     fn respond(&self, encoding: Encoding, if_none_match: Option<&HeaderValue>) -> Response {
+        let encoding = if self.precompressed {
+            Encoding::Identity
+        } else {
+            encoding
+        };
         let (body, suffix, coding) = match encoding {
             Encoding::Brotli => (&self.brotli, "-br", Some("br")),
             Encoding::Gzip => (&self.gzip, "-gzip", Some("gzip")),
@@ -586,7 +612,9 @@ impl Entry {
             header::CACHE_CONTROL,
             HeaderValue::from_static(CACHE_CONTROL),
         );
-        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        if !self.precompressed {
+            headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
         if if_none_match.is_some_and(|value| names(value, &self.hash)) {
             headers.remove(header::CONTENT_TYPE);
             let mut response = StatusCode::NOT_MODIFIED.into_response();
@@ -665,20 +693,25 @@ fn cache_key(request: &Request) -> Option<String> {
     Some(key)
 }
 
-/// Whether a response may be kept: a `200` of a cacheable type, with no cookie, no encoding
-/// and no refusal of its handler's own.
-fn cacheable(response: &Response) -> bool {
-    let headers = response.headers();
+/// A response's content type without its parameters, lower-cased.
+fn essence(headers: &HeaderMap) -> String {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let essence = content_type
+    content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether a response may be kept: a `200` of a cacheable type, with no cookie, no encoding
+/// and no refusal of its handler's own.
+fn cacheable(response: &Response) -> bool {
+    let headers = response.headers();
+    let essence = essence(headers);
     let refused = headers
         .get_all(header::CACHE_CONTROL)
         .iter()
@@ -870,6 +903,7 @@ mod tests {
             identity: Bytes::from(vec![b'x'; bytes]),
             gzip: Bytes::new(),
             brotli: Bytes::new(),
+            precompressed: false,
         })
     }
 

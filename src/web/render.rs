@@ -135,6 +135,31 @@ impl PageMeta {
         url.starts_with("http").then_some(url)
     }
 
+    /// The page's share card (`og:image`, see `web::share_card`), absolute: only for an
+    /// indexable public page that has one, and only when the site's public URL is configured —
+    /// OpenGraph wants an absolute image URL, and the `Host` header is not ours to trust, so
+    /// without one the page offers no image (and a `summary` Twitter card) rather than a
+    /// relative URL previews would not load.
+    pub fn card_image(&self) -> Option<String> {
+        if !self.indexable {
+            return None;
+        }
+        let card = crate::web::public::cards::card_path(&self.path)?;
+        let url = crate::web::site::absolute(&self.lang.href(&card));
+        url.starts_with("http").then_some(url)
+    }
+
+    /// The share card's text alternative (`og:image:alt`): what it shows.
+    pub fn card_alt(&self) -> String {
+        self.lang.tf(
+            "card.alt",
+            &[
+                ("title", self.title.as_str()),
+                ("site", self.t("site.name")),
+            ],
+        )
+    }
+
     /// OpenGraph's name of the page's locale (`og:locale`).
     pub fn og_locale(&self) -> &'static str {
         og_locale(self.lang)

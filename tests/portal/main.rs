@@ -44,6 +44,7 @@ mod programme;
 mod query_plans;
 mod report_wording;
 mod search;
+mod share_cards;
 mod site;
 mod static_files;
 mod translations;

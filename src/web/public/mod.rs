@@ -1,6 +1,7 @@
 //! The pages visitors read.
 
 pub(crate) mod agreements;
+pub(crate) mod cards;
 pub(crate) mod exhibitors;
 mod exports;
 mod floor_plan;
@@ -56,7 +57,12 @@ pub fn router() -> Router<AppState> {
                 &format!("{prefix}/exhibitors/{{slug}}"),
                 get(exhibitors::show),
             )
-            .route(&format!("{prefix}/search"), get(search::show));
+            .route(&format!("{prefix}/search"), get(search::show))
+            .route(&format!("{prefix}/cards/{{file}}"), get(cards::page_card))
+            .route(
+                &format!("{prefix}/cards/{{list}}/{{file}}"),
+                get(cards::entry_card),
+            );
     }
     router
 }
