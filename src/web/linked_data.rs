@@ -336,6 +336,7 @@ fn programme_item(item: &ProgrammeItem, lang: Lang, location: impl Fn() -> Place
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
         location: place,
         url: Some(format!("{}#programme-{}", page_url(lang, "/"), item.id)),
+        image: None,
         performer: item
             .speakers()
             .iter()
