@@ -253,6 +253,53 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
             vec![],
             Least::Admin,
         ),
+        // Uploads (issue 14): everyone sees, editors change.
+        get(
+            "/admin/{entity}/{id}/media",
+            format!("{p}/media"),
+            Least::Translator,
+        ),
+        post(
+            "/admin/{entity}/{id}/media",
+            format!("{p}/media"),
+            vec![],
+            Least::Editor,
+        ),
+        post(
+            "/admin/{entity}/{id}/media/alt",
+            format!("{p}/media/alt"),
+            vec![("slot", "picture")],
+            Least::Editor,
+        ),
+        post(
+            "/admin/{entity}/{id}/media/remove",
+            format!("{p}/media/remove"),
+            vec![("slot", "picture")],
+            Least::Editor,
+        ),
+        get(
+            "/admin/forum-pictures",
+            "/admin/forum-pictures".into(),
+            Least::Translator,
+        ),
+        post(
+            "/admin/forum-pictures",
+            "/admin/forum-pictures".into(),
+            vec![],
+            Least::Editor,
+        ),
+        post(
+            "/admin/forum-pictures/{id}",
+            "/admin/forum-pictures/999999".into(),
+            vec![],
+            Least::Editor,
+        ),
+        post(
+            "/admin/forum-pictures/{id}/remove",
+            "/admin/forum-pictures/999999/remove".into(),
+            vec![],
+            Least::Editor,
+        ),
         // Logging out is everyone's; it is tried last, below.
     ];
 
