@@ -14,6 +14,9 @@ const LANGUAGES: [(&str, &str); 3] = [
     ("/ur", "بیجنگ کے وقت (UTC+8)"),
 ];
 
+/// A form's fields, as `(name, value)` pairs.
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
 /// The address of `path` in the language at `prefix` (`/zh` is Chinese's home page).
 fn at(prefix: &str, path: &str) -> String {
     if path == "/" && !prefix.is_empty() {
@@ -54,7 +57,7 @@ pub async fn furnish_programme(app: &TestApp) {
     let ghulam = app.id_of("people", "ghulam-qadir").await.to_string();
     let zhang = app.id_of("people", "xiaodong-zhang").await.to_string();
     let khan = app.id_of("people", "khan-muhammad").await.to_string();
-    let items: [(&[(&str, &str)], Vec<&str>); 3] = [
+    let items: [(Fields, Vec<&str>); 3] = [
         (
             &[
                 ("title", "Opening remarks"),
