@@ -84,7 +84,9 @@ macro_rules! agreement_json {
 
 /// The [`Source`](super::sources::Source) the row `$row` names in `$row.source_id`, with
 /// when that entry (history name `$entity`, history id `$id`) was last edited: the newest
-/// update that changed more than its publication, version and timestamp. The partial index
+/// update that changed more than its publication, version and timestamp. Empty fields are left
+/// out of the comparison: a column added by a later migration is absent from older snapshots
+/// and empty (null) in newer ones, which is no edit. The partial index
 /// `history_updates_idx` (migration 0012) walks the entry's updates newest first and stops
 /// at the first real edit.
 macro_rules! source_json {
@@ -99,8 +101,8 @@ macro_rules! source_json {
             $id,
             "
                      AND h.action = 'update'
-                     AND (h.before - '{published,version,updated_at}'::text[])
-                         IS DISTINCT FROM (h.after - '{published,version,updated_at}'::text[])
+                     AND jsonb_strip_nulls(h.before - '{published,version,updated_at}'::text[])
+                         IS DISTINCT FROM jsonb_strip_nulls(h.after - '{published,version,updated_at}'::text[])
                    ORDER BY h.at DESC LIMIT 1))
               FROM sources s WHERE s.id = ",
             $row,

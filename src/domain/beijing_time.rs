@@ -24,8 +24,14 @@ pub fn parse_wall_clock(text: &str) -> Option<OffsetDateTime> {
     PrimitiveDateTime::parse(&text, minutes)
         .or_else(|_| PrimitiveDateTime::parse(&text, seconds))
         .ok()
+        .filter(|local| YEARS.contains(&local.year()))
         .map(|local| local.assume_offset(OFFSET))
 }
+
+/// The years a programme time may fall in. Outside them PostgreSQL may refuse the value (year 0,
+/// negative years) or write an old local mean time offset (before 1901) that this module does
+/// not read back; the forum was in 2023.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// A stored instant (RFC 3339, as PostgreSQL writes a `timestamptz` in JSON) as an instant.
 pub fn parse_stored(text: &str) -> Option<OffsetDateTime> {
@@ -83,5 +89,19 @@ mod tests {
             clock(parse_stored("2023-09-05T16:30:00Z").unwrap()),
             "00:30"
         );
+    }
+
+    #[test]
+    fn times_outside_the_portals_years_are_refused_not_sent_to_the_database() {
+        for text in [
+            "0000-01-01T00:00",
+            "-0001-01-01T00:00",
+            "1900-09-05T09:30",
+            "2101-01-01T00:00",
+        ] {
+            assert!(parse_wall_clock(text).is_none(), "{text}");
+        }
+        assert!(parse_wall_clock("2000-01-01T00:00").is_some());
+        assert!(parse_wall_clock("2100-12-31T23:59").is_some());
     }
 }

@@ -687,6 +687,90 @@ async fn every_public_page_passes_axe_and_loads_cleanly_in_a_browser() {
     browser.close().await;
 }
 
+/// The public pages that show what admins add (photos, logos, documents, forum pictures, the
+/// floor plan, the programme), in each language.
+fn furnished_paths() -> Vec<String> {
+    let mut paths = Vec::new();
+    for prefix in ["", "/zh", "/ur"] {
+        for path in [
+            "/",
+            "/speakers",
+            "/speakers/moin-ul-haque",
+            "/organisations",
+            "/exhibitors",
+            "/agreements",
+        ] {
+            paths.push(match (prefix, path) {
+                ("", path) => path.to_owned(),
+                (prefix, "/") => prefix.to_owned(),
+                (prefix, path) => format!("{prefix}{path}"),
+            });
+        }
+    }
+    paths
+}
+
+/// A running app with pictures, documents, a floor plan and a programme, as an admin would
+/// leave it (the seed has none of them).
+async fn furnished_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    crate::media::furnish_media(&app).await;
+    crate::floor_plan::furnish_plan(&app).await;
+    crate::programme::furnish_programme(&app).await;
+    app.changes_heard().await;
+    app
+}
+
+#[tokio::test]
+async fn pages_with_pictures_a_plan_and_a_programme_pass_the_gates() {
+    let Some(tools) = Tools::find() else {
+        return;
+    };
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = furnished_app().await;
+    let mut paths = furnished_paths();
+    // Every page that links to a speaker, an organisation, an agreement or a booth now shows
+    // its picture, logo or documents: take each entry page once.
+    for page in ["/speakers", "/organisations", "/agreements", "/exhibitors"] {
+        let list = Page::parse(&app.get(page).await.text().await.unwrap());
+        paths.extend(list.attrs(".card__title a", "href"));
+    }
+    paths.sort();
+    paths.dedup();
+    let pages = fetch_all(&app, paths).await;
+    assert!(
+        pages.iter().any(|p| p.html.contains("<picture")),
+        "the furnished pages show pictures"
+    );
+    assert!(
+        pages.iter().any(|p| p.html.contains("plan-booth")),
+        "the furnished pages show the floor plan"
+    );
+    assert!(
+        pages.iter().any(|p| p.html.contains("programme-")),
+        "the furnished pages show the programme"
+    );
+    for page in &pages {
+        assert_eq!(page.status, StatusCode::OK, "{}", page.path);
+    }
+    let problems = markup_problems(&tools, "furnished", &pages, &[]);
+    assert!(
+        problems.is_empty(),
+        "{} errors and warnings in {} furnished pages:\n{}",
+        problems.len(),
+        pages.len(),
+        problems.join("\n")
+    );
+    let mut gate = BrowserGate::new(&browser, app.addr.to_string(), &tools, "furnished");
+    for page in &pages {
+        gate.visit(page).await;
+    }
+    gate.assert_clean();
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn every_admin_page_passes_axe_and_loads_cleanly_in_a_browser() {
     let Some(tools) = Tools::find() else {

@@ -129,7 +129,10 @@ async fn missing_translations_show_english_marked_as_english() {
         "quotes stay in the report's words"
     );
     let ur = app.page("/ur/organisations/nlc", StatusCode::OK).await;
-    assert_eq!(ur.text("article > p .in-english"), "(انگریزی میں)");
+    assert_eq!(
+        ur.text("article .with-side__main > p .in-english"),
+        "(انگریزی میں)"
+    );
     // Translated text carries no marker.
     let zh_home = app.page("/zh", StatusCode::OK).await;
     assert_eq!(zh_home.count(".hero [lang=en]"), 0);

@@ -24,6 +24,9 @@ pub struct HallPlan {
     pub view_box: String,
     pub width: String,
     pub height: String,
+    /// The outline width in the hall's units: about 1.5 px on a plan drawn ~600 px wide
+    /// (strokes scale with the drawing; CSS's `vector-effect` is not valid CSS to the checker).
+    pub stroke: String,
     /// Its booths, in reading order.
     pub booths: Vec<BoothShape>,
 }
@@ -83,6 +86,7 @@ fn plan(hall: &PlanHall, lang: Lang) -> HallPlan {
         view_box: format!("0 0 {} {}", number(hall.width), number(hall.height)),
         width: number(hall.width),
         height: number(hall.height),
+        stroke: format!("{:.4}", hall.width.max(hall.height) / 400.0),
         booths: booths
             .into_iter()
             .map(|booth| shape(hall, booth, lang))
