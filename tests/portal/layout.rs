@@ -193,8 +193,16 @@ async fn a_whole_card_is_one_target_and_the_links_inside_it_still_work() {
         assert!(!hits.is_empty(), "speaker cards at {width}");
         for hit in hits {
             assert_eq!(hit[0], json!(true), "{width}: a card's corner is its link");
-            assert_ne!(hit[1], json!(false), "{width}: a link inside a card is hidden");
-            assert_eq!(hit[2], json!(true), "{width}: a card is at least 44 px tall");
+            assert_ne!(
+                hit[1],
+                json!(false),
+                "{width}: a link inside a card is hidden"
+            );
+            assert_eq!(
+                hit[2],
+                json!(true),
+                "{width}: a card is at least 44 px tall"
+            );
         }
     }
     // Clicking the card's corner opens the speaker's page.

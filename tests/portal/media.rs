@@ -814,3 +814,46 @@ async fn an_admin_uploads_a_logo_in_the_browser() {
     assert!(logo.is_some());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn only_multipart_uploads_get_the_large_body_limit() {
+    let app = TestApp::spawn().await;
+    let id = app.id_of("people", "moin-ul-haque").await;
+    let path = format!("/admin/people/{id}/media");
+    // An anonymous URL-encoded form of 1 MB to an upload route: refused by size, as on any
+    // other route, before anything is read or any login is checked.
+    let body = format!("csrf_token=x&slot={}", "x".repeat(1024 * 1024));
+    let response = app
+        .client
+        .post(app.url(&path))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Just over the normal 64 KiB limit is refused too.
+    let body = format!("csrf_token=x&slot={}", "x".repeat(64 * 1024));
+    let response = app
+        .client
+        .post(app.url("/admin/forum-pictures"))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Another content type is held to the normal limit as well.
+    let response = app
+        .client
+        .post(app.url(&path))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "text/plain")
+        .body(vec![b'x'; 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
