@@ -857,3 +857,66 @@ async fn only_multipart_uploads_get_the_large_body_limit() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn pdfs_that_act_when_opened_are_refused() {
+    let app = TestApp::spawn_logged_in().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM agreements ORDER BY position, id LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let path = format!("/admin/agreements/{id}/media");
+    let send = |bytes: Vec<u8>| {
+        let (app, path) = (&app, &path);
+        async move {
+            let token = app.csrf_token(path).await;
+            post_multipart(
+                app,
+                path,
+                &[("csrf_token", &token), ("slot", "en")],
+                Some(("doc.pdf", "application/pdf", &bytes)),
+            )
+            .await
+        }
+    };
+    for (case, bad) in [
+        (
+            "URI",
+            pdf("/OpenAction << /S /URI /URI (http://x.invalid/) >>"),
+        ),
+        (
+            "GoToR",
+            pdf("/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>"),
+        ),
+        ("Named", pdf("/OpenAction << /S /Named /N /Print >>")),
+        (
+            "GoTo then URI",
+            pdf(
+                "/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (http://x.invalid/) >> >>",
+            ),
+        ),
+        ("escaped name", pdf("/Names << /J#61vaScript 9 0 R >>")),
+    ] {
+        let response = send(bad).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}"
+        );
+        let page = Page::parse(&response.text().await.unwrap());
+        assert!(page.text(".error-summary").contains("JavaScript"), "{case}");
+        assert_eq!(media_rows(&app).await, (0, 0), "{case} stored");
+    }
+    // Opening at a page of the document is no action of concern.
+    for (case, fine) in [
+        ("plain", pdf("")),
+        ("go to", pdf("/OpenAction [3 0 R /Fit]")),
+        (
+            "go to action",
+            pdf("/OpenAction << /S /GoTo /D [3 0 R /Fit] >>"),
+        ),
+    ] {
+        let response = send(fine).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{case}");
+    }
+}
