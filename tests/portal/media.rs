@@ -920,3 +920,89 @@ async fn pdfs_that_act_when_opened_are_refused() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{case}");
     }
 }
+
+#[tokio::test]
+async fn files_are_public_only_while_a_published_entry_uses_them() {
+    let app = TestApp::spawn_logged_in().await;
+    let id = app.id_of("people", "moin-ul-haque").await;
+    let response = upload_picture(
+        &app,
+        "people",
+        id,
+        &ALT,
+        ("p.png", "image/png", &png(300, 300)),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let digest: String = sqlx::query_scalar(
+        "SELECT m.digest FROM people p JOIN media m ON m.id = p.photo_id WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let url = format!("/media/{digest}-128.jpg");
+    let preview = format!("/admin/media/{digest}-128.jpg");
+    let response = app.get(&url).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let revalidate = || {
+        app.client
+            .get(app.url(&url))
+            .header("if-none-match", &etag)
+            .send()
+    };
+    assert_eq!(
+        revalidate().await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    // The admin's page shows it from the admin's own address, never stored by caches.
+    let page = app
+        .page(&format!("/admin/people/{id}/media"), StatusCode::OK)
+        .await;
+    assert!(
+        page.attrs(".media-preview img", "src")
+            .iter()
+            .all(|src| src.starts_with("/admin/media/")),
+        "{:?}",
+        page.attrs(".media-preview img", "src")
+    );
+
+    // A draft's photo is not public (nor revalidated), but the admin still sees it.
+    sqlx::query("UPDATE people SET published = false WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(revalidate().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let response = app.get(&preview).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "image/jpeg");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let anonymous = app.other_client();
+    let response = anonymous.get(&preview).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/admin/login"));
+
+    // Published again, then removed: gone for visitors.
+    sqlx::query("UPDATE people SET published = true WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+    let token = app.csrf_token(&format!("/admin/people/{id}/media")).await;
+    let response = app
+        .post_form(
+            &format!("/admin/people/{id}/media/remove"),
+            &[("csrf_token", &token), ("slot", "picture")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/media/{digest}-128.webp")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

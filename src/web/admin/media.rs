@@ -156,6 +156,7 @@ async fn page(
                     digest: a.digest.clone(),
                     filename: a.filename.clone()?,
                     byte_size: a.byte_size,
+                    preview: true,
                 })
             }),
             alt: mine.and_then(|p| p.alt.clone()).unwrap_or(stored_alt),
