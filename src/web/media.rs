@@ -35,6 +35,23 @@ pub async fn serve_preview(
     answer(&state, &name, &request_headers, true).await
 }
 
+/// An entry's public page as its admin preview shows it: the uploads' addresses turned into
+/// `/admin/media/…`, which answers for a draft's files (the public `/media/…` does not).
+pub async fn for_admin_preview(response: Response) -> Result<Response> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|error| AppError::Internal(error.into()))?;
+    let Ok(html) = String::from_utf8(bytes.to_vec()) else {
+        return Ok(Response::from_parts(parts, bytes.into()));
+    };
+    let html = html
+        .replace("\"/media/", "\"/admin/media/")
+        .replace(", /media/", ", /admin/media/");
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(Response::from_parts(parts, html.into()))
+}
+
 async fn serve(
     State(state): State<AppState>,
     Path(name): Path<String>,

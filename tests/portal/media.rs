@@ -980,6 +980,13 @@ async fn files_are_public_only_while_a_published_entry_uses_them() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(content_type(&response), "image/jpeg");
     assert_eq!(response.headers()["cache-control"], "no-store");
+    let page = app
+        .page(&format!("/admin/people/{id}/preview"), StatusCode::OK)
+        .await;
+    let srcs = page.attrs("header picture img", "src");
+    assert_eq!(srcs.len(), 1);
+    assert!(srcs[0].starts_with("/admin/media/"), "{srcs:?}");
+    assert_eq!(app.get(&srcs[0]).await.status(), StatusCode::OK);
     let anonymous = app.other_client();
     let response = anonymous.get(&preview).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
