@@ -20,12 +20,21 @@ pub struct Picture {
     /// The widths served, smallest first.
     pub widths: Vec<u32>,
     pub alt: LocalizedText,
+    /// Shown on an admin page: served from `/admin/media/`, which also answers for files no
+    /// published entry uses (yet, or any more).
+    #[serde(default)]
+    pub preview: bool,
 }
 
 impl Picture {
     /// The address of the file `width` wide in `ext` (`webp` or `jpg`).
     pub fn src(&self, width: u32, ext: &str) -> String {
-        format!("/media/{}-{width}.{ext}", self.digest)
+        let base = if self.preview {
+            "/admin/media"
+        } else {
+            "/media"
+        };
+        format!("{base}/{}-{width}.{ext}", self.digest)
     }
 
     /// Every width in `ext`, for `srcset`.
@@ -74,12 +83,20 @@ pub struct Document {
     pub digest: String,
     pub filename: String,
     pub byte_size: i64,
+    /// Linked from an admin page (see [`Picture::preview`]).
+    #[serde(default)]
+    pub preview: bool,
 }
 
 impl Document {
     /// Its address.
     pub fn href(&self) -> String {
-        format!("/media/{}.pdf", self.digest)
+        let base = if self.preview {
+            "/admin/media"
+        } else {
+            "/media"
+        };
+        format!("{base}/{}.pdf", self.digest)
     }
 }
 
@@ -163,21 +180,70 @@ pub async fn insert_document(
     Ok(id)
 }
 
-/// The file `variant` (`320.webp`, `pdf`) of the upload `digest`, when one exists. Equal
-/// uploads have equal files, so any of them answers.
+/// What is known of a file without its bytes: enough to answer a conditional request.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileHead {
+    pub content_type: String,
+    /// The download name of a document.
+    pub filename: Option<String>,
+}
+
+// The condition of `head` and `file` for visitors: some published entry uses the upload
+// (a photo, a logo, a document of an agreement, a picture of the forum). A file removed
+// from its entry, or attached only to a draft, is not served to them.
+macro_rules! in_use {
+    () => {
+        "(EXISTS (SELECT 1 FROM people p WHERE p.published AND p.photo_id = m.id)
+   OR EXISTS (SELECT 1 FROM organisations o WHERE o.published AND o.logo_id = m.id)
+   OR EXISTS (SELECT 1 FROM agreements a WHERE a.published
+                AND m.id IN (a.document_en_id, a.document_zh_id, a.document_ur_id))
+   OR EXISTS (SELECT 1 FROM forum_pictures fp WHERE fp.published AND fp.media_id = m.id))"
+    };
+}
+
+/// The type and name of file `variant` (`320.webp`, `pdf`) of the upload `digest`, without
+/// reading its bytes; only while a published entry uses it unless `any` (admin previews).
+/// Equal uploads have equal files, so any of them answers.
+pub async fn head(
+    db: impl PgExecutor<'_>,
+    digest: &str,
+    variant: &str,
+    any: bool,
+) -> sqlx::Result<Option<FileHead>> {
+    sqlx::query_as(concat!(
+        "SELECT f.content_type, m.filename
+           FROM media_files f JOIN media m ON m.id = f.media_id
+          WHERE f.digest = $1 AND f.variant = $2 AND ($3 OR ",
+        in_use!(),
+        ")
+          ORDER BY f.media_id DESC LIMIT 1"
+    ))
+    .bind(digest)
+    .bind(variant)
+    .bind(any)
+    .fetch_optional(db)
+    .await
+}
+
+/// The file `variant` of the upload `digest`, with its bytes, on the same condition as
+/// [`head`].
 pub async fn file(
     db: impl PgExecutor<'_>,
     digest: &str,
     variant: &str,
+    any: bool,
 ) -> sqlx::Result<Option<StoredFile>> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT f.content_type, f.body, m.filename
            FROM media_files f JOIN media m ON m.id = f.media_id
-          WHERE f.digest = $1 AND f.variant = $2
-          ORDER BY f.media_id DESC LIMIT 1",
-    )
+          WHERE f.digest = $1 AND f.variant = $2 AND ($3 OR ",
+        in_use!(),
+        ")
+          ORDER BY f.media_id DESC LIMIT 1"
+    ))
     .bind(digest)
     .bind(variant)
+    .bind(any)
     .fetch_optional(db)
     .await
 }
@@ -329,6 +395,7 @@ impl Attached {
                 .filter_map(|w| u32::try_from(*w).ok())
                 .collect(),
             alt: self.alt.clone()?,
+            preview: true,
         })
     }
 }
@@ -399,6 +466,7 @@ impl ForumPictureRow {
                 .filter_map(|w| u32::try_from(*w).ok())
                 .collect(),
             alt: self.alt.clone(),
+            preview: true,
         }
     }
 }

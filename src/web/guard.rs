@@ -121,7 +121,7 @@ fn is_public_host(public_url: &str, host: &str) -> bool {
 
 /// Middleware: a form (`application/x-www-form-urlencoded`) whose decoded names or values are
 /// not UTF-8 is refused with 400, instead of being stored with U+FFFD in place of what was
-/// sent. Runs inside the body size limit, which bounds what it reads.
+/// sent. Runs inside the body size limit and reads at most [`super::BODY_LIMIT`] itself.
 pub async fn refuse_undecodable_forms(request: Request, next: Next) -> Response {
     let is_form = request
         .headers()
@@ -139,7 +139,8 @@ pub async fn refuse_undecodable_forms(request: Request, next: Next) -> Response 
     }
     let lang = Locale::current().lang;
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+    // A URL-encoded form never needs more than the normal limit, whatever route it goes to.
+    let bytes = match axum::body::to_bytes(body, super::BODY_LIMIT).await {
         Ok(bytes) => bytes,
         Err(_) => {
             // The size limit stopped the body (or the client went away).

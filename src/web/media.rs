@@ -24,6 +24,42 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/media/{file}", get(serve))
 }
 
+/// `/admin/media/{file}`: the same files for the admin's pages, which show uploads no
+/// published entry uses (a draft's photo, a picture not yet published). Mounted behind the
+/// admin login, whose answers are never stored by caches.
+pub async fn serve_preview(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    request_headers: HeaderMap,
+) -> Result<Response> {
+    answer(&state, &name, &request_headers, true).await
+}
+
+/// An entry's public page as its admin preview shows it: the uploads' addresses turned into
+/// `/admin/media/…`, which answers for a draft's files (the public `/media/…` does not).
+pub async fn for_admin_preview(response: Response) -> Result<Response> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|error| AppError::Internal(error.into()))?;
+    let Ok(html) = String::from_utf8(bytes.to_vec()) else {
+        return Ok(Response::from_parts(parts, bytes.into()));
+    };
+    let html = html
+        .replace("\"/media/", "\"/admin/media/")
+        .replace(", /media/", ", /admin/media/");
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(Response::from_parts(parts, html.into()))
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    request_headers: HeaderMap,
+) -> Result<Response> {
+    answer(&state, &name, &request_headers, false).await
+}
+
 /// `{digest}-{width}.webp`, `{digest}-{width}.jpg` or `{digest}.pdf` → (digest, variant).
 pub fn parse_name(name: &str) -> Option<(&str, String)> {
     let is_digest =
@@ -128,12 +164,16 @@ fn first_letter(word: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn serve(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-    request_headers: HeaderMap,
+/// A file's answer: a published entry's file for visitors, any file for `preview`. Whether
+/// it may be served is asked without reading its bytes, so a revalidation (304) never loads
+/// them.
+async fn answer(
+    state: &AppState,
+    name: &str,
+    request_headers: &HeaderMap,
+    preview: bool,
 ) -> Result<Response> {
-    let (digest, variant) = parse_name(&name).ok_or(AppError::NotFound)?;
+    let (digest, variant) = parse_name(name).ok_or(AppError::NotFound)?;
     let etag = format!("\"{digest}-{variant}\"");
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
@@ -142,20 +182,22 @@ async fn serve(
             v.split(',')
                 .any(|tag| tag.trim() == etag || tag.trim() == "*")
         });
-    let file = db::media::file(&state.db, digest, &variant)
+    let head = db::media::head(&state.db, digest, &variant, preview)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut headers = HeaderMap::new();
     let value = |text: &str| HeaderValue::from_str(text).map_err(|e| AppError::Internal(e.into()));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    if !preview {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
     headers.insert(header::ETAG, value(&etag)?);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::CONTENT_TYPE, value(&file.content_type)?);
+    headers.insert(header::CONTENT_TYPE, value(&head.content_type)?);
     if variant == "pdf" {
-        let filename = file.filename.as_deref().unwrap_or("document.pdf");
+        let filename = head.filename.as_deref().unwrap_or("document.pdf");
         headers.insert(header::CONTENT_DISPOSITION, value(&attachment(filename))?);
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -165,6 +207,9 @@ async fn serve(
     if matches {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
+    let file = db::media::file(&state.db, digest, &variant, preview)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((headers, file.body).into_response())
 }
 

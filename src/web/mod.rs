@@ -35,7 +35,7 @@ use crate::i18n::Locale;
 use crate::state::{AppState, WebConfig};
 
 /// Largest request body accepted (forms are small).
-const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application: every route, the static files and the middleware.
 pub fn router(state: AppState) -> Router {
@@ -84,13 +84,25 @@ pub fn router(state: AppState) -> Router {
     with_outer_layers(app, &web)
 }
 
-/// Limit the request body: [`BODY_LIMIT`] everywhere, except the admin's upload forms, which
-/// may carry a file of up to [`crate::media::MAX_UPLOAD_BYTES`] (plus the form around it).
+/// Limit the request body: [`BODY_LIMIT`] everywhere, except a multipart `POST` to one of the
+/// admin's upload forms, which may carry a file of up to [`crate::media::MAX_UPLOAD_BYTES`]
+/// (plus the form around it). Anything else sent there (a URL-encoded form, another method)
+/// keeps the small limit, so a visitor cannot make the server hold megabytes before the login
+/// check.
 async fn limit_body(request: Request, next: Next) -> Response {
     use axum::body::Body;
     use tower::ServiceExt;
     use tower_http::body::Limited;
-    let limit = if admin::is_upload_path(request.uri().path()) {
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("multipart/form-data"));
+    let limit = if request.method() == axum::http::Method::POST
+        && is_multipart
+        && admin::is_upload_path(request.uri().path())
+    {
         admin::UPLOAD_BODY_LIMIT
     } else {
         BODY_LIMIT

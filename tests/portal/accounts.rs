@@ -282,6 +282,11 @@ async fn every_admin_route_answers_each_role_as_the_matrix_says() {
             "/admin/forum-pictures".into(),
             Least::Translator,
         ),
+        get(
+            "/admin/media/{file}",
+            "/admin/media/0000000000000000-128.jpg".into(),
+            Least::Translator,
+        ),
         post(
             "/admin/forum-pictures",
             "/admin/forum-pictures".into(),

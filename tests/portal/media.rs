@@ -814,3 +814,202 @@ async fn an_admin_uploads_a_logo_in_the_browser() {
     assert!(logo.is_some());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn only_multipart_uploads_get_the_large_body_limit() {
+    let app = TestApp::spawn().await;
+    let id = app.id_of("people", "moin-ul-haque").await;
+    let path = format!("/admin/people/{id}/media");
+    // An anonymous URL-encoded form of 1 MB to an upload route: refused by size, as on any
+    // other route, before anything is read or any login is checked.
+    let body = format!("csrf_token=x&slot={}", "x".repeat(1024 * 1024));
+    let response = app
+        .client
+        .post(app.url(&path))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Just over the normal 64 KiB limit is refused too.
+    let body = format!("csrf_token=x&slot={}", "x".repeat(64 * 1024));
+    let response = app
+        .client
+        .post(app.url("/admin/forum-pictures"))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Another content type is held to the normal limit as well.
+    let response = app
+        .client
+        .post(app.url(&path))
+        .header("origin", format!("http://{}", app.addr))
+        .header("content-type", "text/plain")
+        .body(vec![b'x'; 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn pdfs_that_act_when_opened_are_refused() {
+    let app = TestApp::spawn_logged_in().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM agreements ORDER BY position, id LIMIT 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let path = format!("/admin/agreements/{id}/media");
+    let send = |bytes: Vec<u8>| {
+        let (app, path) = (&app, &path);
+        async move {
+            let token = app.csrf_token(path).await;
+            post_multipart(
+                app,
+                path,
+                &[("csrf_token", &token), ("slot", "en")],
+                Some(("doc.pdf", "application/pdf", &bytes)),
+            )
+            .await
+        }
+    };
+    for (case, bad) in [
+        (
+            "URI",
+            pdf("/OpenAction << /S /URI /URI (http://x.invalid/) >>"),
+        ),
+        (
+            "GoToR",
+            pdf("/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>"),
+        ),
+        ("Named", pdf("/OpenAction << /S /Named /N /Print >>")),
+        (
+            "GoTo then URI",
+            pdf(
+                "/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (http://x.invalid/) >> >>",
+            ),
+        ),
+        ("escaped name", pdf("/Names << /J#61vaScript 9 0 R >>")),
+    ] {
+        let response = send(bad).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}"
+        );
+        let page = Page::parse(&response.text().await.unwrap());
+        assert!(page.text(".error-summary").contains("JavaScript"), "{case}");
+        assert_eq!(media_rows(&app).await, (0, 0), "{case} stored");
+    }
+    // Opening at a page of the document is no action of concern.
+    for (case, fine) in [
+        ("plain", pdf("")),
+        ("go to", pdf("/OpenAction [3 0 R /Fit]")),
+        (
+            "go to action",
+            pdf("/OpenAction << /S /GoTo /D [3 0 R /Fit] >>"),
+        ),
+    ] {
+        let response = send(fine).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{case}");
+    }
+}
+
+#[tokio::test]
+async fn files_are_public_only_while_a_published_entry_uses_them() {
+    let app = TestApp::spawn_logged_in().await;
+    let id = app.id_of("people", "moin-ul-haque").await;
+    let response = upload_picture(
+        &app,
+        "people",
+        id,
+        &ALT,
+        ("p.png", "image/png", &png(300, 300)),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let digest: String = sqlx::query_scalar(
+        "SELECT m.digest FROM people p JOIN media m ON m.id = p.photo_id WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let url = format!("/media/{digest}-128.jpg");
+    let preview = format!("/admin/media/{digest}-128.jpg");
+    let response = app.get(&url).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let revalidate = || {
+        app.client
+            .get(app.url(&url))
+            .header("if-none-match", &etag)
+            .send()
+    };
+    assert_eq!(
+        revalidate().await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    // The admin's page shows it from the admin's own address, never stored by caches.
+    let page = app
+        .page(&format!("/admin/people/{id}/media"), StatusCode::OK)
+        .await;
+    assert!(
+        page.attrs(".media-preview img", "src")
+            .iter()
+            .all(|src| src.starts_with("/admin/media/")),
+        "{:?}",
+        page.attrs(".media-preview img", "src")
+    );
+
+    // A draft's photo is not public (nor revalidated), but the admin still sees it.
+    sqlx::query("UPDATE people SET published = false WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(revalidate().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let response = app.get(&preview).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "image/jpeg");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let page = app
+        .page(&format!("/admin/people/{id}/preview"), StatusCode::OK)
+        .await;
+    let srcs = page.attrs("header picture img", "src");
+    assert_eq!(srcs.len(), 1);
+    assert!(srcs[0].starts_with("/admin/media/"), "{srcs:?}");
+    assert_eq!(app.get(&srcs[0]).await.status(), StatusCode::OK);
+    let anonymous = app.other_client();
+    let response = anonymous.get(&preview).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/admin/login"));
+
+    // Published again, then removed: gone for visitors.
+    sqlx::query("UPDATE people SET published = true WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+    let token = app.csrf_token(&format!("/admin/people/{id}/media")).await;
+    let response = app
+        .post_form(
+            &format!("/admin/people/{id}/media/remove"),
+            &[("csrf_token", &token), ("slot", "picture")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/media/{digest}-128.webp")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

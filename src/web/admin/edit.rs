@@ -587,7 +587,7 @@ pub async fn preview(State(state): State<AppState>, path: EntityPath) -> Result<
         .and_then(Value::as_str)
         .ok_or(AppError::NotFound)?
         .to_owned();
-    Ok(match spec.key {
+    let page = match spec.key {
         "people" => speakers::page(&state, &slug, IncludingDrafts)
             .await?
             .into_response(),
@@ -601,5 +601,6 @@ pub async fn preview(State(state): State<AppState>, path: EntityPath) -> Result<
             .await?
             .into_response(),
         _ => return Err(AppError::NotFound),
-    })
+    };
+    crate::web::media::for_admin_preview(page).await
 }

@@ -145,7 +145,9 @@ pub async fn upload(
     let Some(bytes) = form.file else {
         return refused(&state, &frame, fail(refusal_message(lang, Refusal::Empty))).await;
     };
+    let turn = super::media::processing_turn().await?;
     let processed = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         crate::media::picture::process(&bytes, Purpose::Gallery)
     })
     .await

@@ -156,6 +156,7 @@ async fn page(
                     digest: a.digest.clone(),
                     filename: a.filename.clone()?,
                     byte_size: a.byte_size,
+                    preview: true,
                 })
             }),
             alt: mine.and_then(|p| p.alt.clone()).unwrap_or(stored_alt),
@@ -298,12 +299,29 @@ pub(super) enum Checked {
     Document(crate::media::pdf::CheckedPdf, Vec<u8>),
 }
 
-/// Check and re-encode a file in `spawn_blocking` (no database connection is held meanwhile).
+/// Uploads checked or re-encoded at once: one. A picture takes up to a few hundred MB while
+/// it is decoded and re-encoded, so further uploads wait their turn instead of adding to it.
+static PROCESSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Wait for the turn to check or re-encode an upload; the work runs while it is held.
+pub(super) async fn processing_turn() -> Result<tokio::sync::SemaphorePermit<'static>> {
+    PROCESSING
+        .acquire()
+        .await
+        .map_err(|error| AppError::Internal(error.into()))
+}
+
+/// Check and re-encode a file in `spawn_blocking` (no database connection is held meanwhile),
+/// one upload at a time ([`processing_turn`]).
 pub(super) async fn check_file(
     bytes: Vec<u8>,
     picture: bool,
 ) -> Result<std::result::Result<Checked, Refusal>> {
+    let turn = processing_turn().await?;
     tokio::task::spawn_blocking(move || {
+        // Held by the work itself, so it is released when the work ends, not when the
+        // request does.
+        let _turn = turn;
         if picture {
             crate::media::picture::process(&bytes, Purpose::Portrait).map(Checked::Picture)
         } else {

@@ -67,6 +67,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .post(media::upload)
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
+        .route("/admin/media/{file}", get(crate::web::media::serve_preview))
         .route("/admin/{entity}/{id}/media/alt", post(media::change_alt))
         .route("/admin/{entity}/{id}/media/remove", post(media::remove))
         .route(
@@ -194,6 +195,7 @@ pub fn required_role(method: &Method, route: &str) -> Role {
         }
         "/admin/{entity}/{id}" | "/admin/logout" => Role::Translator,
         "/admin/{entity}/{id}/media" | "/admin/forum-pictures" if read => Role::Translator,
+        "/admin/media/{file}" if read => Role::Translator,
         "/admin/{entity}/export.csv" if read => Role::Translator,
         "/admin/account" => Role::Translator,
         own if own.starts_with("/admin/account/") => Role::Translator,
