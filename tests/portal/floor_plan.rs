@@ -128,8 +128,16 @@ async fn an_admin_creates_a_hall_and_places_booths_that_the_plan_draws() {
         page.attrs(".plan-svg a.plan-booth", "href"),
         ["/exhibitors/stza", "/exhibitors/netsol", "/exhibitors/nlc"]
     );
+    // Each link is named by what it shows (the name contains the visible text, WCAG 2.5.3) and
+    // described by its full name (its title, also the tooltip).
+    let labels = page.attrs(".plan-svg a.plan-booth", "aria-label");
+    assert_eq!(labels[..2], ["STZA A1", "NETSOL A2"]);
+    for (label, slug) in labels.iter().zip(["stza", "netsol", "nlc"]) {
+        let shown = page.texts(&format!("#plan-booth-{slug} tspan")).join(" ");
+        assert_eq!(label, &shown, "{slug}: the name is the visible text");
+    }
     assert_eq!(
-        page.attrs(".plan-svg a.plan-booth", "aria-label"),
+        page.texts(".plan-svg a.plan-booth > title"),
         [
             "Booth A1: Special Technology Zone Authority (STZA)",
             "Booth A2: NETSOL",
@@ -407,7 +415,7 @@ async fn urdu_mirrors_the_page_but_not_the_plan() {
             "/ur/exhibitors/nlc"
         ]
     );
-    let name = ur.attrs("#plan-booth-stza", "aria-label").concat();
+    let name = ur.texts("#plan-booth-stza > title").concat();
     assert_eq!(
         name.replace(['\u{2068}', '\u{2069}'], ""),
         "اسٹال A1: اسپیشل ٹیکنالوجی زون اتھارٹی (STZA)"

@@ -36,8 +36,12 @@ pub struct HallPlan {
 pub struct BoothShape {
     pub slug: String,
     pub href: String,
-    /// "Booth A12: ZBRA China (ZBRA)": the link's accessible name and tooltip.
+    /// "Booth A12: ZBRA China (ZBRA)": the link's description (its `<title>`) and tooltip.
     pub name: String,
+    /// What the booth shows ("ZBRA A12"): the link's accessible name, which must contain the
+    /// visible text (WCAG 2.5.3, axe's label-content-name-mismatch); the full name is its
+    /// description.
+    pub label: String,
     pub x: String,
     pub y: String,
     pub width: String,
@@ -146,11 +150,17 @@ fn shape(hall: &PlanHall, booth: &PlacedBooth, lang: Lang) -> BoothShape {
             top += step;
             line
         })
-        .collect();
+        .collect::<Vec<LabelLine>>();
+    let label = lines
+        .iter()
+        .map(|line| line.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     BoothShape {
         href: lang.href(&format!("/exhibitors/{}", booth.slug)),
         slug: booth.slug.clone(),
         name,
+        label,
         x: number(booth.x),
         y: number(booth.y),
         width: number(booth.width),
