@@ -55,6 +55,16 @@ async fn header(browser: &Browser) -> Value {
         .await
 }
 
+/// The top of each navigation item, from [`header`]'s measure.
+fn item_tops(measured: &Value) -> Vec<i64> {
+    measured["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn on_a_phone_the_header_is_compact_and_its_navigation_never_wraps() {
     let Some(browser) = Browser::start().await else {
@@ -70,12 +80,7 @@ async fn on_a_phone_the_header_is_compact_and_its_navigation_never_wraps() {
             height <= PHONE_HEADER_MAX,
             "{path}: the header is {height} px tall at 360×800 (at most {PHONE_HEADER_MAX})"
         );
-        let tops: Vec<i64> = measured["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap())
-            .collect();
+        let tops = item_tops(&measured);
         assert_eq!(tops.len(), 5, "{path}: five sections in the navigation");
         assert!(
             tops.iter().all(|top| *top == tops[0]),
@@ -113,12 +118,7 @@ async fn on_a_desktop_the_header_is_one_row_and_facts_sit_in_a_side_column() {
     ] {
         browser.goto(&app.url(path)).await;
         let measured = header(&browser).await;
-        let tops: Vec<i64> = measured["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap())
-            .collect();
+        let tops = item_tops(&measured);
         assert!(
             tops.iter().all(|top| *top == tops[0]),
             "{path}: the navigation wraps at 1280 ({tops:?})"
