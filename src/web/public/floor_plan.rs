@@ -36,11 +36,11 @@ pub struct HallPlan {
 pub struct BoothShape {
     pub slug: String,
     pub href: String,
-    /// "Booth A12: ZBRA China (ZBRA)": the link's description (its `<title>`) and tooltip.
+    /// "Booth A12: ZBRA China (ZBRA)", the booth's full name.
     pub name: String,
-    /// What the booth shows ("ZBRA A12"): the link's accessible name, which must contain the
-    /// visible text (WCAG 2.5.3, axe's label-content-name-mismatch); the full name is its
-    /// description.
+    /// The link's accessible name: what the booth shows, then its full name ("ZBRA A12, Booth
+    /// A12: ZBRA China (ZBRA)"). A name must contain the visible text (WCAG 2.5.3, axe's
+    /// label-content-name-mismatch), and a shortened label alone would say too little.
     pub label: String,
     pub x: String,
     pub y: String,
@@ -156,6 +156,11 @@ fn shape(hall: &PlanHall, booth: &PlacedBooth, lang: Lang) -> BoothShape {
         .map(|line| line.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    let label = if name.contains(&label) {
+        name.clone()
+    } else {
+        format!("{label}{}{name}", lang.comma())
+    };
     BoothShape {
         href: lang.href(&format!("/exhibitors/{}", booth.slug)),
         slug: booth.slug.clone(),
